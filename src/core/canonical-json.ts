@@ -1,0 +1,114 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme over I-JSON input (DESIGN §6). The serialisation itself is the
+ * `canonicalize` package (by the RFC's author); this module adds the I-JSON checks it leaves out.
+ */
+import canonicalize from 'canonicalize';
+import { AitbcError } from './errors.js';
+
+/**
+ * JCS text of `value`.
+ * @throws AitbcError INVALID_INPUT for lone surrogates, non-finite numbers, undefined, functions, bigint.
+ * @example canonicalJson({b: 1, a: 'x'}) === '{"a":"x","b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  assertIJson(value, '$');
+  const text = canonicalize(value);
+  if (text === undefined) throw new AitbcError('INVALID_INPUT', 'value cannot be canonicalised');
+  return text;
+}
+
+function assertIJson(value: unknown, where: string): void {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed())
+        throw new AitbcError('INVALID_INPUT', `lone surrogate in string at ${where}`, { where });
+      return;
+    case 'number':
+      if (!Number.isFinite(value))
+        throw new AitbcError('INVALID_INPUT', `non-finite number at ${where}`, { where });
+      return;
+    case 'boolean':
+      return;
+    case 'object':
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) assertIJson(value[i], `${where}[${i}]`);
+        return;
+      }
+      for (const [k, v] of Object.entries(value)) {
+        if (!k.isWellFormed())
+          throw new AitbcError('INVALID_INPUT', `lone surrogate in key at ${where}`, { where });
+        assertIJson(v, `${where}.${k}`);
+      }
+      return;
+    default:
+      throw new AitbcError('INVALID_INPUT', `${typeof value} is not JSON at ${where}`, { where });
+  }
+}
+
+/**
+ * JSON.parse that refuses what I-JSON forbids and JSON.parse accepts: duplicate keys in one object and
+ * lone surrogates. Used wherever signed objects or files enter.
+ * @throws AitbcError INVALID_INPUT naming the problem.
+ */
+export function parseStrictJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new AitbcError('INVALID_INPUT', `malformed JSON: ${(e as Error).message}`);
+  }
+  if (!text.isWellFormed()) throw new AitbcError('INVALID_INPUT', 'malformed JSON: lone surrogate');
+  const dup = findDuplicateKey(text);
+  if (dup !== undefined)
+    throw new AitbcError('INVALID_INPUT', `duplicate key "${dup}" in JSON object`, { key: dup });
+  return value;
+}
+
+/**
+ * Scans already-valid JSON text for an object with a repeated key; returns the first such key.
+ * Keys are compared after unescaping, as JSON.parse would.
+ */
+function findDuplicateKey(text: string): string | undefined {
+  const stack: Array<Set<string> | null> = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      i++;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      i++;
+    } else if (c === 0x22 /* " */) {
+      const start = i;
+      i++;
+      let escaped = false;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) {
+          escaped = true;
+          i += 2;
+        } else if (d === 0x22) break;
+        else i++;
+      }
+      const end = ++i;
+      const keys = stack[stack.length - 1];
+      if (keys) {
+        let j = i;
+        while (j < n && (text[j] === ' ' || text[j] === '\n' || text[j] === '\r' || text[j] === '\t')) j++;
+        if (text[j] === ':') {
+          const raw = text.slice(start, end);
+          const key = escaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+          if (keys.has(key)) return key;
+          keys.add(key);
+        }
+      }
+    } else i++;
+  }
+  return undefined;
+}
