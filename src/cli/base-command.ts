@@ -6,6 +6,8 @@
  */
 import { Command, Flags, type Interfaces } from '@oclif/core';
 import { AitbcError } from '../core/errors.js';
+import type { Signer } from '../crypto/ed25519.js';
+import type { Keystore, UnlockedKey } from '../crypto/keystore.js';
 import { type ExitCode, errorJson, errorText, exitCodeOf, toAitbcError } from './errors.js';
 import { type Home, openHome, resolveHomePath } from './home.js';
 import { createOutput, type Output } from './output.js';
@@ -23,6 +25,17 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof AitbcCommand)['baseFlags'] & T['flags']
 >;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
+
+export interface UnlockedWallet {
+  name: string;
+  address: string;
+  publicKey: Uint8Array;
+  signer: Signer;
+  keystore: Keystore;
+  key: UnlockedKey;
+  /** The password that unlocked it (to re-encrypt on rename). */
+  password: string;
+}
 
 export abstract class AitbcCommand<T extends typeof Command, R = unknown> extends Command {
   static override enableJsonFlag = true;
@@ -101,8 +114,115 @@ export abstract class AitbcCommand<T extends typeof Command, R = unknown> extend
     throw new AitbcError('MISSING_INPUT', `missing ${what}: give ${sources}`, { missing: what });
   }
 
+  /**
+   * The wallet to use: the given name, else `--wallet` / AITBC_WALLET / the profile's default.
+   * @throws AitbcError MISSING_INPUT when none is set anywhere.
+   */
+  protected walletName(name?: string): string {
+    const chosen = name ?? this.setting('wallet', (this.flags as { wallet?: string }).wallet).value;
+    if (chosen === undefined) {
+      throw new AitbcError(
+        'MISSING_INPUT',
+        'no wallet chosen: give a wallet name, --wallet or AITBC_WALLET',
+        {
+          missing: 'wallet',
+        },
+        { hint: 'aitbc wallet use NAME sets the default' },
+      );
+    }
+    return chosen;
+  }
+
+  /**
+   * Destructive actions need `--yes`, or a confirmation on a TTY.
+   * @throws AitbcError MISSING_INPUT (non-interactive without --yes) or INTERRUPTED (declined).
+   */
+  protected async confirmOrFail(question: string): Promise<void> {
+    if ((this.flags as { yes?: boolean }).yes) return;
+    if (!this.interactive) this.missing('confirmation', '--yes (this action is destructive)');
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: question, default: false })))
+      throw new AitbcError('INTERRUPTED', 'declined; nothing changed');
+  }
+
+  /** Makes `name` the profile's default wallet when the profile has none; returns whether it did. */
+  protected async adoptAsDefaultIfFirst(name: string): Promise<boolean> {
+    if (this.config_().profiles?.[this.profile]?.wallet !== undefined) return false;
+    const { setSetting } = await import('./config-store.js');
+    await setSetting(this.home.configFile, this.profile, 'wallet', name);
+    this.configCache = undefined;
+    return true;
+  }
+
+  /** The wallet store of this home. */
+  protected async wallets(): Promise<import('./wallet-store.js').WalletStore> {
+    const { WalletStore } = await import('./wallet-store.js');
+    return new WalletStore(this.home);
+  }
+
+  /**
+   * Unlocks a wallet with the password from --password-file, AITBC_PASSWORD, AITBC_PASSWORD_FILE or a
+   * TTY prompt. Returns its address, public key and a signer.
+   * @throws AitbcError WALLET_NOT_FOUND, WRONG_PASSWORD, KEYSTORE_CORRUPT (naming the file), MISSING_INPUT.
+   */
+  protected async unlockWallet(opts: { name?: string; passwordFile?: string } = {}): Promise<UnlockedWallet> {
+    const name = this.walletName(opts.name);
+    const store = await this.wallets();
+    const keystore = store.read(name);
+    const { unlockPassword } = await import('./passwords.js');
+    const password = await unlockPassword(
+      {
+        file: opts.passwordFile ?? (this.flags as { 'password-file'?: string })['password-file'],
+        env: process.env,
+        interactive: this.interactive,
+      },
+      `Password for wallet "${name}"`,
+    );
+    const { decryptKeystore } = await import('../crypto/keystore.js');
+    const { signerFromSecret } = await import('../crypto/ed25519.js');
+    try {
+      const key = await decryptKeystore(keystore, password);
+      return {
+        name,
+        address: key.address,
+        publicKey: key.publicKey,
+        signer: signerFromSecret(key.signingKey),
+        keystore,
+        key,
+        password,
+      };
+    } catch (e) {
+      if (e instanceof AitbcError && e.code === 'KEYSTORE_CORRUPT') {
+        const file = store.fileOf(name);
+        throw new AitbcError(
+          'KEYSTORE_CORRUPT',
+          `keystore ${file} is corrupt: ${e.message.replace(/^keystore is corrupt: /, '')}`,
+          {
+            file,
+          },
+        );
+      }
+      if (e instanceof AitbcError && e.code === 'WRONG_PASSWORD') {
+        throw new AitbcError('WRONG_PASSWORD', `wrong password for wallet "${name}"`, { wallet: name });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * An address from what the user typed: an `ait1…` address as is (lowercased, validated), else the
+   * named wallet's address (no password needed); nothing → the default wallet's address.
+   */
+  protected async resolveAddress(nameOrAddress?: string): Promise<string> {
+    if (nameOrAddress?.toLowerCase().startsWith('ait1')) {
+      const { parseAddress } = await import('../crypto/address.js');
+      return parseAddress(nameOrAddress);
+    }
+    return (await this.wallets()).read(this.walletName(nameOrAddress)).address;
+  }
+
   /** Renders the result for people. The default prints the object as aligned key/value lines. */
-  protected renderHuman(result: R): void {
+  protected renderHuman(result: R): void | Promise<void> {
     if (result !== undefined) this.out.keyValues(result as Record<string, unknown>);
   }
 
@@ -114,7 +234,7 @@ export abstract class AitbcCommand<T extends typeof Command, R = unknown> extend
       await this.init();
       result = await this.run();
       if (this.jsonEnabled()) this.out.json(result ?? {});
-      else this.renderHuman(result as R);
+      else await this.renderHuman(result as R);
     } catch (err) {
       await this.catch(err as Error);
     } finally {

@@ -18,10 +18,7 @@ export interface Output {
   /** Aligned `key  value` lines on stdout. */
   keyValues(obj: Record<string, unknown>): void;
   /** A table on stdout with the given columns. */
-  table(
-    rows: ReadonlyArray<Record<string, unknown>>,
-    columns: ReadonlyArray<{ key: string; header?: string }>,
-  ): Promise<void>;
+  table(rows: ReadonlyArray<object>, columns: ReadonlyArray<{ key: string; header?: string }>): Promise<void>;
   bold(s: string): string;
   dim(s: string): string;
   green(s: string): string;
@@ -64,7 +61,7 @@ export function createOutput(opts: { json: boolean; quiet: boolean; color: boole
         head: columns.map((c) => c.header ?? c.key),
         style: { head: opts.color ? ['cyan'] : [], border: opts.color ? ['grey'] : [] },
       });
-      for (const r of rows) t.push(columns.map((c) => cell(r[c.key])));
+      for (const r of rows) t.push(columns.map((c) => cell((r as Record<string, unknown>)[c.key])));
       out.line(t.toString());
     },
     bold: sgr(1, 22),

@@ -62,10 +62,11 @@ function scrypt(password: string, salt: Uint8Array, N: number, r: number, p: num
   );
 }
 
+/** The GCM additional data: JCS of the keystore without `cipher.tag` and `ciphertext`. */
 function header(
-  ks: Omit<Keystore, 'ciphertext' | 'cipher'> & { cipher: { name: string; iv: string } },
+  ks: Omit<Keystore, 'ciphertext' | 'cipher'> & { cipher: { name: string; iv: string }; ciphertext?: string },
 ): Uint8Array {
-  const { cipher, ...rest } = ks;
+  const { cipher, ciphertext: _ciphertext, ...rest } = ks;
   return utf8(canonicalJson({ ...rest, cipher: { name: cipher.name, iv: cipher.iv } }));
 }
 
