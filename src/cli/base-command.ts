@@ -4,12 +4,13 @@
  * rendering and the error renderer with its exit codes. A command only declares flags, calls a library
  * and returns its result object; `renderHuman` turns the same object into text.
  */
-import { Command, Flags, type Interfaces } from '@oclif/core';
+
 import { AitbcError } from '../core/errors.js';
 import type { Signer } from '../crypto/ed25519.js';
 import type { Keystore, UnlockedKey } from '../crypto/keystore.js';
 import { type ExitCode, errorJson, errorText, exitCodeOf, toAitbcError } from './errors.js';
 import { type Home, openHome, resolveHomePath } from './home.js';
+import { Command, Flags, type Interfaces } from './oclif.js';
 import { createOutput, type Output } from './output.js';
 import {
   assertProfileName,

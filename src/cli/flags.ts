@@ -2,7 +2,7 @@
  * Flag groups shared by commands. Values are resolved by AitbcCommand.setting() with the precedence
  * flag > env > profile > default, so none of these declare `env` or `default` here.
  */
-import { Flags } from '@oclif/core';
+import { Flags } from './oclif.js';
 
 /** For commands that call the chain node. */
 export const nodeFlags = {

@@ -1,6 +1,6 @@
-import { Args } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { settingOverrideFlags } from '../../cli/flags.js';
+import { Args } from '../../cli/oclif.js';
 import { assertSettingKey, type ResolvedSetting, type SettingKey } from '../../cli/settings.js';
 
 type Result = ResolvedSetting & { profile: string };

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { derivationFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 
 interface Result {
   name: string;

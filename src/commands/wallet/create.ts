@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { derivationFlags, keystoreFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import type { WalletSummary } from '../../cli/wallet-service.js';
 
 type Result = WalletSummary & { mnemonic: string; default: boolean };

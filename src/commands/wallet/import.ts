@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { Args, Flags } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { derivationFlags, keystoreFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import type { WalletSummary } from '../../cli/wallet-service.js';
 import { AitbcError } from '../../core/errors.js';
 

@@ -1,5 +1,5 @@
-import { Args, Flags } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
+import { Args, Flags } from '../../cli/oclif.js';
 
 interface Result {
   from: string;

@@ -1,6 +1,6 @@
-import { Args } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { derivationFlags, walletFlags } from '../../cli/flags.js';
+import { Args } from '../../cli/oclif.js';
 import type { SignedMessage } from '../../crypto/message.js';
 
 export default class WalletSign extends AitbcCommand<typeof WalletSign, SignedMessage> {

@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core';
 import { AitbcCommand } from '../../cli/base-command.js';
+import { Args } from '../../cli/oclif.js';
 
 interface Result {
   wallet: string;
