@@ -5,6 +5,12 @@
  */
 
 export type Hex = string;
+
+/**
+ * A strict ed25519 verifier: `verifyStrict` in the CLI, `createFastVerifier().verify` in the daemons
+ * (src/crypto/ed25519.ts). Protocol code takes it as a parameter so it stays free of that choice.
+ */
+export type VerifyFn = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
 export type Address = string;
 /** Decimal string of uait, ^(0|[1-9][0-9]*)$, ≤ 2^63−1. */
 export type AmountString = string;
@@ -153,6 +159,9 @@ export interface Vote {
   time: number;
 }
 
+/** A vote with its signature over `aitbc/vote/v1`. */
+export type SignedVote = Vote & { sig: Hex };
+
 export interface Proposal {
   chainId: string;
   height: number;
@@ -161,6 +170,9 @@ export interface Proposal {
   blockHash: Hex;
   proposer: Address;
 }
+
+/** A proposal with its signature over `aitbc/proposal/v1`. */
+export type SignedProposal = Proposal & { sig: Hex };
 
 export type ReceiptBackend = 'ollama' | 'llama-cpp' | 'echo';
 
@@ -192,3 +204,10 @@ export interface Receipt {
 }
 
 export type ReceiptBody = Omit<Receipt, 'receiptId' | 'minerSig' | 'coordinatorSig'>;
+
+/** The generation parameters a client sends; absent ones are omitted (they enter `inputHash`). */
+export interface GenerationParams {
+  maxTokens?: number;
+  temperature?: number;
+  seed?: number;
+}
