@@ -11,7 +11,7 @@ import type { Keystore, UnlockedKey } from '../crypto/keystore.js';
 import { type ExitCode, errorJson, errorText, exitCodeOf, toAitbcError } from './errors.js';
 import { type Home, openHome, resolveHomePath } from './home.js';
 import { Command, Flags, type Interfaces } from './oclif.js';
-import { createOutput, type Output } from './output.js';
+import { createOutput, type Output, toJsonText } from './output.js';
 import {
   assertProfileName,
   type ConfigFile,
@@ -248,7 +248,8 @@ export abstract class AitbcCommand<T extends typeof Command, R = unknown> extend
     const e = toAitbcError(err);
     const code: ExitCode = exitCodeOf(e);
     if (this.jsonEnabled()) {
-      process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+      // toJsonText: details may carry bigint amounts, which JSON.stringify refuses.
+      process.stdout.write(`${toJsonText(errorJson(e))}\n`);
     } else {
       const color =
         process.env.NO_COLOR === undefined &&

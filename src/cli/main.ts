@@ -6,6 +6,7 @@ import { flush } from '@oclif/core/flush';
 import { run } from '@oclif/core/run';
 import { AitbcError } from '../core/errors.js';
 import { errorJson, errorText, exitCodeOf, toAitbcError } from './errors.js';
+import { toJsonText } from './output.js';
 
 export async function main(argv: string[], root: string): Promise<void> {
   try {
@@ -15,7 +16,13 @@ export async function main(argv: string[], root: string): Promise<void> {
     const e = isCommandNotFound(err)
       ? new AitbcError(
           'USAGE',
-          String((err as Error).message).split('\n')[0],
+          // oclif names the id with ":"; the user typed the topic separator, a space.
+          String((err as Error).message)
+            .split('\n')[0]
+            .replace(
+              /^command (\S+) not found/,
+              (_m, id: string) => `command ${id.replaceAll(':', ' ')} not found`,
+            ),
           {},
           { hint: 'run aitbc --help for the commands' },
         )
@@ -23,7 +30,7 @@ export async function main(argv: string[], root: string): Promise<void> {
     if ((err as { oclif?: { exit?: number }; code?: string }).code === 'EEXIT') {
       process.exit((err as { oclif: { exit: number } }).oclif.exit);
     }
-    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+    if (argv.includes('--json')) process.stdout.write(`${toJsonText(errorJson(e))}\n`);
     else process.stderr.write(`${errorText(e, { debug: Boolean(process.env.DEBUG) })}\n`);
     process.exit(exitCodeOf(e));
   }

@@ -136,7 +136,7 @@ export async function importRawKey(
 
 /**
  * Imports a keystore file as is (keeping its name), or under another name after re-encrypting
- * (the name is authenticated, so renaming needs the password).
+ * (the name is authenticated, so renaming needs the password; the copy keeps that password).
  */
 export async function importKeystore(
   store: WalletStore,
@@ -144,9 +144,8 @@ export async function importKeystore(
   file: string,
   opts: {
     name?: string;
-    unlock: (ks: Keystore) => Promise<UnlockedKey>;
-    scryptN?: number;
-    password?: () => Promise<string>;
+    /** Unlocks the file's keystore and says with which password. Called only for a new name. */
+    unlock: (ks: Keystore) => Promise<{ key: UnlockedKey; password: string }>;
   },
 ): Promise<WalletSummary> {
   const ks = parseKeystoreText(text, file);
@@ -155,7 +154,10 @@ export async function importKeystore(
     if (store.exists(ks.name)) throw exists(ks.name, store.fileOf(ks.name));
     return summary(ks, store.create(ks));
   }
-  return reencrypt(store, ks, await opts.unlock(ks), { name: opts.name, create: true });
+  assertWalletName(opts.name);
+  if (store.exists(opts.name)) throw exists(opts.name, store.fileOf(opts.name));
+  const { key, password } = await opts.unlock(ks);
+  return reencrypt(store, ks, key, { name: opts.name, create: true, currentPassword: password });
 }
 
 /** Re-encrypts an unlocked wallet under a new name and/or password. */

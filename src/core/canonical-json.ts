@@ -47,8 +47,8 @@ function assertIJson(value: unknown, where: string): void {
 }
 
 /**
- * JSON.parse that refuses what I-JSON forbids and JSON.parse accepts: duplicate keys in one object and
- * lone surrogates. Used wherever signed objects or files enter.
+ * JSON.parse that refuses what I-JSON forbids and JSON.parse accepts: duplicate keys in one object, lone
+ * surrogates (raw or escaped) and numbers too large for a double. Used wherever signed objects or files enter.
  * @throws AitbcError INVALID_INPUT naming the problem.
  */
 export function parseStrictJson(text: string): unknown {
@@ -59,6 +59,9 @@ export function parseStrictJson(text: string): unknown {
     throw new AitbcError('INVALID_INPUT', `malformed JSON: ${(e as Error).message}`);
   }
   if (!text.isWellFormed()) throw new AitbcError('INVALID_INPUT', 'malformed JSON: lone surrogate');
+  // Escaped lone surrogates ("\ud800") and numbers beyond a double (1e400 → Infinity) are well-formed
+  // text, so the parsed value is checked too.
+  assertIJson(value, '$');
   const dup = findDuplicateKey(text);
   if (dup !== undefined)
     throw new AitbcError('INVALID_INPUT', `duplicate key "${dup}" in JSON object`, { key: dup });

@@ -43,7 +43,10 @@ export default class WalletImport extends AitbcCommand<typeof WalletImport, Resu
       const { decryptKeystore } = await import('../../crypto/keystore.js');
       const imported = await service.importKeystore(store, readInput(file), file, {
         name: this.args.name,
-        unlock: async (ks) => decryptKeystore(ks, await unlockPassword(src, `Password of keystore ${file}`)),
+        unlock: async (ks) => {
+          const password = await unlockPassword(src, `Password of keystore ${file}`);
+          return { key: await decryptKeystore(ks, password), password };
+        },
       });
       return { ...imported, source: 'keystore', default: await this.adoptAsDefaultIfFirst(imported.name) };
     }
