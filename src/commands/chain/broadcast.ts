@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';

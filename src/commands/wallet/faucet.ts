@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
