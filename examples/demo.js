@@ -1,6 +1,9 @@
 // The main job on the embedded defaults, as a new user would run it: every step is the built
-// `aitbc` binary in its own process, in a temporary home.
-import { spawnSync } from 'node:child_process';
+// `aitbc` binary in its own process, in a temporary home. It starts a whole local network
+// (`aitbc node up`: chain node, coordinator and an echo miner, on free ports), makes two wallets, funds
+// them from the faucet, pays for a job, shows the answer, verifies the receipt offline and on chain,
+// prints the balances, checks that no uait was created or lost, and shuts the network down.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +14,7 @@ const home = mkdtempSync(path.join(tmpdir(), 'aitbc-demo-'));
 const password = path.join(home, 'password.txt');
 writeFileSync(password, 'demo-password\n', { mode: 0o600 });
 const env = { ...process.env, AITBC_HOME: home, AITBC_PASSWORD_FILE: password, CI: '1' };
+for (const k of ['AITBC_NODE', 'AITBC_COORDINATOR', 'AITBC_WALLET', 'AITBC_CHAIN']) delete env[k];
 
 function aitbc(...args) {
   process.stdout.write(`\n$ aitbc ${args.join(' ')}\n`);
@@ -24,7 +28,34 @@ function aitbc(...args) {
   return out;
 }
 
+/** `aitbc node up --ephemeral --json` on free ports; resolves with the process and its ready event. */
+function nodeUp() {
+  const args = ['node', 'up', '--ephemeral', '--json', '--rpc-port', '0', '--ws-port', '0'];
+  args.push('--coordinator-port', '0', '--miner-port', '0');
+  process.stdout.write(`\n$ aitbc ${args.join(' ')} &\n`);
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      buf += d;
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+        const line = JSON.parse(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        if (line.type === 'ready') resolve(line);
+        if (line.type === 'error') reject(new Error(JSON.stringify(line.error)));
+      }
+    });
+    exited.then((code) => reject(new Error(`node up exited ${code} before it was ready:\n${stderr}`)));
+  });
+  return { child, ready, exited };
+}
+
+let net;
 try {
+  // Keys: a wallet, restored from its mnemonic elsewhere; a signed message.
   const alice = aitbc('wallet', 'create', 'alice');
   const other = mkdtempSync(path.join(tmpdir(), 'aitbc-demo-restore-'));
   writeFileSync(path.join(other, 'mnemonic.txt'), alice.mnemonic);
@@ -40,7 +71,63 @@ try {
   rmSync(other, { recursive: true, force: true });
   const signed = aitbc('wallet', 'sign', 'hello from aitbc');
   aitbc('wallet', 'verify', signed.message, signed.signature, '--address', signed.address);
-  console.log('\nDone.');
+
+  // A whole local network: chain node, coordinator, miner.
+  net = nodeUp();
+  const ready = await net.ready;
+  console.log(JSON.stringify(ready, null, 2));
+  console.log(
+    `\nMiner: ${ready.miner.backend} serving ${ready.miner.models.join(', ')} (${ready.miner.backendReason})`,
+  );
+  env.AITBC_NODE = ready.endpoints.rpc;
+  env.AITBC_COORDINATOR = ready.endpoints.coordinator;
+
+  // Two wallets, funded from the faucet.
+  const bob = aitbc('wallet', 'create', 'bob');
+  aitbc('wallet', 'faucet', 'alice');
+  aitbc('wallet', 'send', bob.address, '25', '--wallet', 'alice');
+  aitbc('models');
+
+  // A paid job: escrow locked, run by the miner, released to it with a signed receipt.
+  const job = aitbc('submit', 'What is AITBC?', '--model', 'echo', '--wallet', 'bob');
+  console.log(`\nAnswer: ${job.output}`);
+  const receiptFile = path.join(home, 'receipt.json');
+  const answerFile = path.join(home, 'answer.txt');
+  writeFileSync(receiptFile, JSON.stringify(job.receipt, null, 2));
+  writeFileSync(answerFile, job.output);
+  const verified = aitbc('receipts', 'verify', '--file', receiptFile, '--output-file', answerFile);
+  console.log(`\nReceipt ${verified.receiptId}: ${verified.valid ? 'valid' : 'INVALID'}`);
+
+  // Balances, and the conservation identity over every account, escrow and burned fee.
+  const who = {
+    alice: alice.address,
+    bob: bob.address,
+    miner: ready.miner.address,
+    coordinator: ready.coordinator.address,
+  };
+  const balances = {};
+  for (const [name, address] of Object.entries(who))
+    balances[name] = aitbc('wallet', 'balance', address).balance;
+  console.log('\nBalances (uait):');
+  for (const [name, b] of Object.entries(balances)) console.log(`  ${name.padEnd(12)} ${b}`);
+  console.log(`  the miner was paid ${job.receipt.price} uait for ${job.tokensIn} + ${job.tokensOut} tokens`);
+  const { NodeRpc } = await import('../dist/client/node-rpc.js');
+  const { auditSupply } = await import('../dist/client/coordinator-ledger.js');
+  const rpc = new NodeRpc({ url: ready.endpoints.rpc });
+  const audit = await auditSupply(rpc);
+  await rpc.close();
+  console.log(
+    `\nConservation at height ${audit.height}: balances ${audit.balances} + locked ${audit.locked} + burned ${audit.burned} = ${
+      BigInt(audit.balances) + BigInt(audit.locked) + BigInt(audit.burned)
+    } uait; genesis supply ${audit.genesisSupply} → ${audit.ok ? 'conserved' : 'NOT CONSERVED'}`,
+  );
+  if (!audit.ok || !verified.valid) process.exitCode = 1;
 } finally {
+  if (net !== undefined) {
+    net.child.kill('SIGTERM');
+    await net.exited;
+    console.log('\nNetwork stopped.');
+  }
   rmSync(home, { recursive: true, force: true });
 }
+console.log('\nDone.');

@@ -1,6 +1,6 @@
-import { Args } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
+import { Args } from '../../cli/oclif.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { parseBlockRef, type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { BlockInfo } from '../../client/rpc-types.js';

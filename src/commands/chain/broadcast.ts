@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import { type BroadcastResult, WAIT_MODES, type WaitMode } from '../../client/rpc-types.js';

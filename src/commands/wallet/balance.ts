@@ -1,6 +1,6 @@
-import { Args } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
+import { Args } from '../../cli/oclif.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { formatAitWithUnit } from '../../core/amount.js';
 

@@ -1,6 +1,6 @@
-import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { FaucetResult } from '../../client/rpc-types.js';

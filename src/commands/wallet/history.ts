@@ -1,6 +1,6 @@
-import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import type { HistoryItem } from '../../client/history.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { formatAitWithUnit } from '../../core/amount.js';

@@ -1,6 +1,6 @@
-import { Args, Flags } from '../../cli/oclif.js';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
+import { Args, Flags } from '../../cli/oclif.js';
 import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { WAIT_MODES, type WaitMode } from '../../client/rpc-types.js';
 import type { SendResult } from '../../client/send.js';
