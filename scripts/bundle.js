@@ -3,12 +3,13 @@
 // Commands are handed to oclif through its "explicit" strategy (package.json oclif.commands), from a
 // module generated here out of src/commands. Dynamic imports become separate chunks, so a command
 // still loads only what it uses.
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const commandsDir = path.join(root, 'src', 'commands');
 
 function commandFiles(dir) {
@@ -58,17 +59,15 @@ const result = await build({
   target: 'node20',
   banner: { js: banner },
   define: { __dirname: '__aitbcOclifLib' },
+  // Only @oclif/core (the start-up cost) is bundled; every other package loads from node_modules as
+  // usual, which keeps CommonJS interop (named exports of undici, ws, …) exactly as Node does it.
   external: [
     'typescript',
     'ts-node',
     'tsx',
-    'better-sqlite3',
-    'playwright-core',
     'node-llama-cpp',
-    'esbuild',
-    'vitest',
-    'trading-signals',
-    'technicalindicators',
+    ...Object.keys(pkg.dependencies).filter((d) => d !== '@oclif/core'),
+    ...Object.keys(pkg.devDependencies),
   ],
   plugins: [commandsModule],
   logLevel: 'warning',
