@@ -15,6 +15,7 @@ import { DEADLINE_MARGIN_MS } from './options.js';
 /** Most pending locks looked up per pass (one JSON-RPC batch). */
 const LOCK_BATCH = 200;
 
+/** The sweeper and the lock watcher, each on its own timer. */
 export class Background {
   private sweepTimer: NodeJS.Timeout | undefined;
   private lockTimer: NodeJS.Timeout | undefined;
@@ -151,7 +152,7 @@ export class Background {
           return;
         }
         try {
-          checkOffer(job.model, verdict.terms.maxUnitPrice, this.core.onlineOffers(ctx.now));
+          checkOffer(job.model, verdict.terms.maxUnitPrice, this.core.onlineOffers(ctx.now, false));
         } catch (e) {
           if (!isAitbcError(e)) throw e;
           finish(ctx, job, 'failed', { code: e.code, message: e.message });

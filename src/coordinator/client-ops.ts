@@ -46,6 +46,7 @@ function fullView(ctx: TxContext, job: Job): Record<string, unknown> {
   return fullJobView(ctx.repo, job);
 }
 
+/** The client endpoints' operations. */
 export class ClientOps {
   /** called when a job waits for its lock to appear on chain */
   onLockPending: () => void = () => {};
@@ -157,7 +158,7 @@ export class ClientOps {
       checkOffer(
         job.model,
         verdict.status === 'confirmed' ? verdict.terms.maxUnitPrice : undefined,
-        this.core.onlineOffers(now),
+        this.core.onlineOffers(now, false),
       );
     } catch (e) {
       if (isAitbcError(e)) return e;

@@ -16,6 +16,7 @@ import type { CoordinatorLimits, CoordinatorTiming } from './options.js';
 import type { GroupCommit } from './store/group-commit.js';
 import type { CoordinatorRepo, MinerRecord } from './store/repo.js';
 
+/** Everything the coordinator's parts share: store, chain, identity, clock and settings. */
 export interface CoreOptions {
   repo: CoordinatorRepo;
   commit: GroupCommit;
@@ -45,6 +46,7 @@ export function admitNonce(repo: CoordinatorRepo, caller: VerifiedRequest, now: 
   repo.rememberNonce(caller.pubkey, caller.nonce, now);
 }
 
+/** Shared state, online-miner reads, and the one way to change the store (`transact`). */
 export class Core {
   readonly hub = new JobEventHub();
   /** called after effects are published: the dispatcher and settler hook in here */
@@ -87,16 +89,19 @@ export class Core {
     return m.lastSeenAt > now - this.o.timing.leaseTtlMs || this.isPolling(m.address);
   }
 
-  /** Every online miner as matching sees it. */
-  onlineOffers(now: number): MinerOffer[] {
-    const active = this.o.repo.activeCounts();
+  /**
+   * Every online miner as matching sees it. `withLoad: false` skips counting the jobs each holds (the
+   * offer check on submission needs models and prices only).
+   */
+  onlineOffers(now: number, withLoad = true): MinerOffer[] {
     return this.o.repo
       .allMiners()
       .filter((m) => this.isOnline(m, now))
-      .map((m) => offerOf(m, active.get(m.address) ?? 0));
+      .map((m) => offerOf(m, withLoad ? this.o.repo.activeCount(m.address) : 0));
   }
 }
 
+/** A registered miner as matching sees it. */
 export function offerOf(m: MinerRecord, active: number): MinerOffer {
   return {
     address: m.address,

@@ -23,6 +23,7 @@ export interface Poller {
   deliver(jobs: Job[]): boolean;
 }
 
+/** Holds the open long-polls and runs matching rounds over them. */
 export class Dispatcher {
   private readonly pollers = new Map<string, Poller[]>();
   private running = false;
@@ -94,13 +95,12 @@ export class Dispatcher {
     const assigned = await this.core.transact((ctx) => {
       const jobs = ctx.repo.dispatchable(ctx.now, ROUND_JOBS);
       if (jobs.length === 0) return [];
-      const active = ctx.repo.activeCounts();
       const waiting: WaitingMiner[] = [];
       for (const [miner, ps] of snapshot) {
         const rec = ctx.repo.getMiner(miner);
         if (rec === undefined) continue;
         waiting.push({
-          ...offerOf(rec, active.get(miner) ?? 0),
+          ...offerOf(rec, ctx.repo.activeCount(miner)),
           want: ps.reduce((n, p) => n + p.max, 0),
           since: Math.min(...ps.map((p) => p.since)),
         });

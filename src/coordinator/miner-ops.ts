@@ -57,6 +57,7 @@ export function leasedTo(ctx: TxContext, jobId: string, miner: string): Job {
   return job;
 }
 
+/** The miner endpoints' operations. */
 export class MinerOps {
   constructor(private readonly core: Core) {}
 

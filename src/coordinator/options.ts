@@ -72,6 +72,7 @@ export const DEFAULT_LIMITS: Readonly<CoordinatorLimits> = Object.freeze({
   maxConcurrency: 256,
 });
 
+/** What `startCoordinator` takes; only `signer` and `home` are required. */
 export interface CoordinatorOptions {
   /** the coordinator's key: its address is the escrows' `coordinator` and the requests' audience */
   signer: Signer;

@@ -32,6 +32,7 @@ import { openCoordinatorDb } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
 import { CoordinatorRepo } from './store/repo.js';
 
+/** A started coordinator. */
 export interface RunningCoordinator {
   /** `http://host:port` of the API */
   url: string;
@@ -128,7 +129,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       routes: buildRoutes(core, clients, miners, dispatcher, {
         version: opts.version ?? 'unknown',
         fee,
-        startedAt,
         metricsText: () => metrics.render(),
         health: () => ({
           ok: true,
@@ -136,7 +136,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
           chainId,
           uptimeMs: now() - startedAt,
           jobs: Object.fromEntries(repo.countByState()),
-          minersOnline: core.onlineOffers(now()).length,
+          minersOnline: core.onlineOffers(now(), false).length,
           ...(settler.lastError ? { lastSettlementError: settler.lastError } : {}),
         }),
       }),
@@ -202,7 +202,7 @@ function defineMetrics(core: Core, dispatcher: Dispatcher, commit: GroupCommit):
   m.collect(() => {
     const counts = core.repo.countByState();
     for (const s of JOB_STATES) m.set('aitbc_coordinator_jobs', { state: s }, counts.get(s) ?? 0);
-    m.set('aitbc_coordinator_miners_online', {}, core.onlineOffers(core.o.now()).length);
+    m.set('aitbc_coordinator_miners_online', {}, core.onlineOffers(core.o.now(), false).length);
     m.set('aitbc_coordinator_polls_waiting', {}, dispatcher.waiting);
     m.set('aitbc_coordinator_streams_open', {}, core.hub.size);
     for (const r of core.repo.settlementCounts())

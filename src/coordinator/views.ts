@@ -17,6 +17,7 @@ export interface SettlementView {
   errorCode?: string;
 }
 
+/** A settlement as the API shows it. */
 export function settlementView(s: Settlement): SettlementView {
   return {
     kind: s.kind,

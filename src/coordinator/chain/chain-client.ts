@@ -28,6 +28,7 @@ export interface ChainAccount {
 /** The outcome of one broadcast in a batch. */
 export type BroadcastOutcome = { ok: true } | { ok: false; error: AitbcError };
 
+/** The chain as the coordinator uses it (RpcChainClient in production, a fake in tests). */
 export interface ChainClient {
   /** The chain served (the node's default when none was named) and its minimum fee. */
   describe(chainId?: string): Promise<{ chainId: string; minFee: bigint }>;

@@ -19,6 +19,7 @@ interface Family {
   values: Map<string, number>;
 }
 
+/** Metric families rendered in registration order. */
 export class MetricsRegistry {
   private readonly families = new Map<string, Family>();
   private readonly collectors: Array<() => void> = [];

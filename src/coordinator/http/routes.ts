@@ -24,13 +24,13 @@ const HASH = '([0-9a-f]{64})';
 export interface ServiceFacts {
   version: string;
   fee: bigint;
-  startedAt: number;
   health: () => Record<string, unknown>;
   metricsText: () => string;
 }
 
 const ok = (body: unknown, status = 200) => ({ status, body });
 
+/** The route table: every endpoint with its access, whether it is signed, and its handler. */
 export function buildRoutes(
   core: Core,
   clients: ClientOps,

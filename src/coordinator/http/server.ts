@@ -64,6 +64,7 @@ export function jsonBody(body: Buffer): unknown {
   return parseStrictJson(body.toString('utf8'));
 }
 
+/** Writes one JSON reply. */
 export function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
   res.writeHead(status, {
@@ -74,12 +75,14 @@ export function sendJson(res: http.ServerResponse, status: number, value: unknow
   res.end(text);
 }
 
+/** The API's error shape: `{error: {code, message, details}}`. */
 export function errorBody(e: AitbcError): {
   error: { code: string; message: string; details: Record<string, unknown> };
 } {
   return { error: { code: e.code, message: e.message, details: e.details } };
 }
 
+/** The listening server and its request pipeline. */
 export class HttpApi {
   private constructor(
     private readonly server: http.Server,

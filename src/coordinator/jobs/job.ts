@@ -6,6 +6,7 @@
 import { AitbcError, type ErrorCode } from '../../core/errors.js';
 import type { GenerationParams } from '../../protocol/types.js';
 
+/** Every job state, in lifecycle order. */
 export const JOB_STATES = [
   'queued',
   'assigned',
@@ -37,6 +38,7 @@ export interface LockTerms {
   expiresAt: number;
 }
 
+/** A job as stored: the submission, its lock, its lease and its outcome. */
 export interface Job {
   jobId: string;
   client: string;
@@ -117,6 +119,7 @@ export function assertTransition(from: JobState, to: JobState): void {
     throw new AitbcError('INTERNAL', `job state ${from} cannot become ${to}`, { from, to });
 }
 
+/** True for completed, failed, canceled and expired. */
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.has(state);
 }

@@ -26,6 +26,7 @@ export interface Effects {
   dispatch: boolean;
 }
 
+/** Nothing to announce yet. */
 export function newEffects(): Effects {
   return { stream: [], events: [], settle: false, dispatch: false };
 }

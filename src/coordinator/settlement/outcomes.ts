@@ -36,15 +36,16 @@ export function classifyBroadcastError(error: AitbcError): BroadcastVerdict {
 }
 
 /**
- * What a `sent` settlement that `get_tx` does not know means, given the account's committed and pending
- * nonces: its nonce was consumed by another transaction (re-sign), or the node dropped it from its
- * mempool (a node restart; broadcast it again), or it is simply still pending.
+ * Where a `sent` settlement stands, from the account's committed and pending nonces alone: below the
+ * committed nonce it was included (or its nonce was taken by another transaction): look it up; at or
+ * beyond the pending nonce the node no longer holds it (a node restart emptied its mempool): broadcast
+ * it again; in between it is still pending. Only the first kind costs a `get_tx`.
  */
-export function missingTxVerdict(
+export function sentTxVerdict(
   nonce: number,
   account: { nonce: number; pendingNonce: number },
-): 'renonce' | 'rebroadcast' | 'wait' {
-  if (nonce < account.nonce) return 'renonce';
+): 'lookup' | 'rebroadcast' | 'wait' {
+  if (nonce < account.nonce) return 'lookup';
   if (nonce >= account.pendingNonce) return 'rebroadcast';
   return 'wait';
 }

@@ -11,17 +11,19 @@
  */
 import { canonicalJson } from '../../core/canonical-json.js';
 import { AitbcError, isAitbcError } from '../../core/errors.js';
-import { signTx, txHash } from '../../protocol/tx.js';
+import { sha256Hex } from '../../core/hash.js';
+import { signTx } from '../../protocol/tx.js';
 import type { SignedTx, UnsignedTx } from '../../protocol/types.js';
 import type { ChainClient } from '../chain/chain-client.js';
 import type { CoreOptions } from '../core.js';
 import { type Effects, newEffects } from '../jobs/transitions.js';
 import type { Settlement } from '../store/repo.js';
-import { classifyBroadcastError, missingTxVerdict } from './outcomes.js';
+import { classifyBroadcastError, sentTxVerdict } from './outcomes.js';
 
 /** Most settlements per broadcast batch (the mempool holds 1,024 pending per sender by default). */
 const MAX_BATCH = 256;
 
+/** What the settler needs: the shared store and chain, the key, and its own pacing. */
 export type SettlerOptions = Pick<
   CoreOptions,
   'repo' | 'commit' | 'chain' | 'signer' | 'address' | 'publicKeyHex' | 'chainId' | 'now'
@@ -33,6 +35,7 @@ export type SettlerOptions = Pick<
   publish: (fx: Effects) => void;
 };
 
+/** Sends and follows settlement transactions; see the module comment. */
 export class Settler {
   /** the account's next nonce; undefined until read from the node (and after any nonce trouble) */
   private nextNonce: number | undefined;
@@ -120,12 +123,14 @@ export class Settler {
           });
           continue;
         }
+        const json = canonicalJson(tx);
         const next: Settlement = {
           ...s,
           status: 'signed',
           nonce: tx.nonce,
-          tx: canonicalJson(tx),
-          txHash: txHash(tx),
+          tx: json,
+          // txHash(tx) = SHA-256 of this very JCS text: computed once.
+          txHash: sha256Hex(json),
           attempts: s.attempts + 1,
           updatedAt: now,
         };
@@ -213,47 +218,53 @@ export class Settler {
     return true;
   }
 
-  /** Looks up sent settlements; records commits and recovers lost transactions. */
+  /**
+   * Follows sent settlements: the account's nonces say which were included (only those are looked up
+   * with `get_tx`, to record their height and result code), which the node dropped (broadcast again) and
+   * which are still pending.
+   */
   async confirm(): Promise<void> {
     if (this.confirming || this.stopped) return;
     this.confirming = true;
     try {
-      const sent = this.o.repo.settlementsWithStatus('sent', 2_000);
+      // The list is read before the account, so a settlement sent meanwhile is not taken for dropped.
+      const sent = this.o.repo.settlementsWithStatus('sent', 5_000);
       if (sent.length === 0) return;
-      const [found, account] = await Promise.all([
-        this.o.chain.getTxs(sent.map((s) => s.txHash as string)),
-        this.o.chain.getAccount(this.o.address),
-      ]);
+      const account = await this.o.chain.getAccount(this.o.address);
+      const included = sent.filter((s) => sentTxVerdict(s.nonce as number, account) === 'lookup');
+      const dropped = sent.filter((s) => sentTxVerdict(s.nonce as number, account) === 'rebroadcast');
+      if (included.length === 0 && dropped.length === 0) return;
+      const found = await this.o.chain.getTxs(included.map((s) => s.txHash as string));
       const fx = newEffects();
       const failed: Settlement[] = [];
-      let lost = false;
       await this.o.commit.run(() => {
         const now = this.o.now();
-        sent.forEach((s, i) => {
-          const t = found[i];
-          let next: Settlement | undefined;
-          if (t !== undefined && t.height !== undefined) {
-            next = { ...s, height: t.height, code: t.code ?? 0, updatedAt: now };
-            if (next.code === 0) next.status = 'committed';
-            else {
-              next.status = 'failed';
-              next.log = t.log;
-              failed.push(next);
-            }
-          } else if (t === undefined) {
-            const verdict = missingTxVerdict(s.nonce as number, account);
-            if (verdict === 'renonce') next = { ...s, ...requeued(now) };
-            else if (verdict === 'rebroadcast') next = { ...s, status: 'signed', updatedAt: now };
-            if (next !== undefined) lost = true;
-          }
-          if (next === undefined) return;
+        const save = (next: Settlement) => {
           this.o.repo.saveSettlement(next);
           if (next.status === 'committed' || next.status === 'failed') {
-            fx.stream.push({ jobId: s.jobId, event: streamEvent(next) });
+            fx.stream.push({ jobId: next.jobId, event: streamEvent(next) });
             fx.events.push(serviceEvent(next));
           }
+        };
+        included.forEach((s, i) => {
+          const t = found[i];
+          if (t === undefined || t.height === undefined) {
+            // Its nonce went to another transaction: sign it again with a fresh one.
+            save({ ...s, ...requeued(now), updatedAt: now });
+            return;
+          }
+          const next: Settlement = { ...s, height: t.height, code: t.code ?? 0, updatedAt: now };
+          if (next.code === 0) next.status = 'committed';
+          else {
+            next.status = 'failed';
+            next.log = t.log;
+            failed.push(next);
+          }
+          save(next);
         });
+        for (const s of dropped) save({ ...s, status: 'signed', updatedAt: now });
       });
+      const lost = dropped.length > 0 || included.some((_, i) => found[i]?.height === undefined);
       if (lost) this.nextNonce = undefined;
       this.o.publish(fx);
       for (const s of failed) await this.afterFailure(s);

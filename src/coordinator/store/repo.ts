@@ -8,8 +8,10 @@ import type { Receipt } from '../../protocol/types.js';
 import { type Job, type JobState, type LockStatus, newJob, type SettlementKind } from '../jobs/job.js';
 import type { Capability } from '../miners/capability.js';
 
+/** queued → signed (stored before broadcast) → sent (admitted) → committed | failed. */
 export type SettlementStatus = 'queued' | 'signed' | 'sent' | 'committed' | 'failed';
 
+/** One settlement transaction of a job, through its life. */
 export interface Settlement {
   id: number;
   jobId: string;
@@ -271,6 +273,7 @@ export class CoordinatorRepo {
       activeCounts: p(
         "SELECT miner, COUNT(*) AS n FROM jobs WHERE state IN ('assigned', 'running') AND miner IS NOT NULL GROUP BY miner",
       ),
+      activeCount: p("SELECT COUNT(*) AS n FROM jobs WHERE miner = ? AND state IN ('assigned', 'running')"),
       leasesExpired: p(
         "SELECT * FROM jobs WHERE state IN ('assigned', 'running') AND lease_expires_at <= ? ORDER BY seq LIMIT 500",
       ),
@@ -371,6 +374,11 @@ export class CoordinatorRepo {
 
   leasedBy(miner: string): Job[] {
     return (this.s.leasedBy.all(miner) as JobRow[]).map(jobFromRow);
+  }
+
+  /** Jobs `miner` holds now (an index lookup, unlike activeCounts' scan). */
+  activeCount(miner: string): number {
+    return (this.s.activeCount.get(miner) as { n: number }).n;
   }
 
   /** miner → jobs it holds now */
