@@ -3,7 +3,7 @@
 // Commands are handed to oclif through its "explicit" strategy (package.json oclif.commands), from a
 // module generated here out of src/commands. Dynamic imports become separate chunks, so a command
 // still loads only what it uses.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
