@@ -175,13 +175,11 @@ export default class AiSurveillanceStart extends AitbcCommand<typeof AiSurveilla
     paths: { dir: string; pid: string; log: string },
     feed?: string,
   ): Promise<Result> {
-    const [{ spawn }, fs, secure, { AlertStore }, proc, { setTimeout: delay }] = await Promise.all([
-      import('node:child_process'),
+    const [fs, { AlertStore }, proc, { startDetached }] = await Promise.all([
       import('node:fs'),
-      import('../../cli/secure-fs.js'),
       import('../../surveillance/store.js'),
       import('../../surveillance/processes.js'),
-      import('node:timers/promises'),
+      import('../../cli/detach.js'),
     ]);
     const argv = process.argv.slice(2).filter((a) => a !== '--detach' && a !== '--json');
     if (this.flags.id === undefined) argv.push('--id', id);
@@ -190,48 +188,26 @@ export default class AiSurveillanceStart extends AitbcCommand<typeof AiSurveilla
       if (i >= 0 && argv[i] === '--feed') argv[i + 1] = feed;
       else if (i >= 0) argv[i] = `--feed=${feed}`;
     }
-    argv.push('--detached-child');
-    secure.ensureSecureDir(paths.dir);
-    const log = fs.openSync(paths.log, 'a', 0o600);
-    fs.fchmodSync(log, 0o600);
-    const child = spawn(process.execPath, [process.argv[1], ...argv], {
-      detached: true,
-      stdio: ['ignore', log, log],
-      cwd: process.cwd(),
-      env: { ...process.env, AITBC_HOME: this.home.root },
-    });
-    fs.closeSync(log);
-    const pid = child.pid;
-    if (pid === undefined) throw new AitbcError('INTERNAL', 'could not start the watcher process', { id });
-    secure.writeFileAtomic(paths.pid, `${pid}\n`);
-    let exited = false;
-    child.once('exit', () => {
-      exited = true;
-    });
-    child.unref();
     const root = this.home.dir('surveillance');
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (fs.existsSync(proc.storeFile(root))) {
+    const { pid, value: run } = await startDetached({
+      argv,
+      dir: paths.dir,
+      logFile: paths.log,
+      pidFile: paths.pid,
+      homeRoot: this.home.root,
+      what: `watcher ${id}`,
+      id,
+      ready: async () => {
+        if (!fs.existsSync(proc.storeFile(root))) return undefined;
         const store = await AlertStore.open(proc.storeFile(root));
-        const run = store.run(id);
-        store.close();
-        if (run) return { id, source: run.source, status: run.status, detached: true, pid, log: paths.log };
-      }
-      if (exited || Date.now() > deadline) break;
-      await delay(100);
-    }
-    const tail = fs.existsSync(paths.log)
-      ? fs.readFileSync(paths.log, 'utf8').trim().split('\n').slice(-3).join(' ')
-      : '';
-    throw new AitbcError(
-      exited ? 'INTERNAL' : 'TIMEOUT',
-      `watcher ${id} did not start${tail ? `: ${tail}` : ''}`,
-      {
-        id,
-        log: paths.log,
+        try {
+          return store.run(id) ?? undefined;
+        } finally {
+          store.close();
+        }
       },
-    );
+    });
+    return { id, source: run.source, status: run.status, detached: true, pid, log: paths.log };
   }
 
   protected override renderHuman(r: Result): void {

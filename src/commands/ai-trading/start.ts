@@ -172,52 +172,25 @@ export default class AiTradingStart extends AitbcCommand<typeof AiTradingStart, 
     id: string,
     p: { dir: string; pid: string; state: string; log: string },
   ): Promise<Result> {
-    const [{ spawn }, fs, secure, ss, { setTimeout: delay }] = await Promise.all([
-      import('node:child_process'),
-      import('node:fs'),
-      import('../../cli/secure-fs.js'),
+    const [ss, { startDetached }] = await Promise.all([
       import('../../quant/sessions/index.js'),
-      import('node:timers/promises'),
+      import('../../cli/detach.js'),
     ]);
     const argv = process.argv.slice(2).filter((a) => a !== '--detach');
     if (this.flags.id === undefined) argv.push('--id', id);
-    argv.push('--detached-child');
-    secure.ensureSecureDir(p.dir);
-    const log = fs.openSync(p.log, 'a', 0o600);
-    fs.fchmodSync(log, 0o600);
-    const child = spawn(process.execPath, [process.argv[1], ...argv], {
-      detached: true,
-      stdio: ['ignore', log, log],
-      cwd: process.cwd(),
-      env: { ...process.env, AITBC_HOME: this.home.root },
+    const { pid, value: state } = await startDetached({
+      argv,
+      dir: p.dir,
+      logFile: p.log,
+      pidFile: p.pid,
+      homeRoot: this.home.root,
+      what: `session ${id}`,
+      id,
+      ready: (childPid) => {
+        const s = ss.readJson<SessionState>(p.state);
+        return s && s.pid === childPid ? s : undefined;
+      },
     });
-    fs.closeSync(log);
-    const pid = child.pid;
-    if (pid === undefined) throw new AitbcError('INTERNAL', 'could not start the session process', { id });
-    secure.writeFileAtomic(p.pid, `${pid}\n`);
-    let exited: number | null | undefined;
-    child.once('exit', (code) => {
-      exited = code;
-    });
-    child.unref();
-    const deadline = Date.now() + 30_000;
-    let state: SessionState | undefined;
-    for (;;) {
-      state = ss.readJson<SessionState>(p.state);
-      if (state && state.pid === pid) break;
-      if (exited !== undefined || Date.now() > deadline) break;
-      await delay(100);
-    }
-    if (!state || state.pid !== pid) {
-      const tail = fs.existsSync(p.log)
-        ? fs.readFileSync(p.log, 'utf8').trim().split('\n').slice(-3).join(' ')
-        : '';
-      throw new AitbcError(
-        exited !== undefined ? 'INTERNAL' : 'TIMEOUT',
-        `session ${id} did not start${tail ? `: ${tail}` : ''}`,
-        { id, log: p.log },
-      );
-    }
     if (state.status === 'failed' && state.error) {
       throw new AitbcError('INTERNAL', `session ${id} failed: ${state.error.message}`, { id, log: p.log });
     }
