@@ -1,13 +1,8 @@
-/**
- * The chain-using commands against a real devnet (`aitbc node up --ephemeral`, ports 0): two new
- * wallets, the faucet, a transfer, balances, history, block, tx, status, offline signing with
- * broadcast, and the node's refusals as CLI exit codes and error JSON.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startDevnet as startDevnetProcess } from '../helpers/devnet.js';
 
 interface Ready {
   chainId: string;
@@ -15,37 +10,8 @@ interface Ready {
   faucet: { address: string; maxPerRequest: string };
 }
 
-/** Starts `node up --ephemeral --json` and resolves with its ready event. */
-async function startDevnet(): Promise<{ child: ChildProcess; ready: Ready; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'node', 'up', '--ephemeral', '--json', '--rpc-port', '0', '--ws-port', '0'],
-    { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const ev = JSON.parse(line);
-        if (ev.type === 'ready') resolve(ev);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`node up exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    ready,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startDevnet() {
+  return startDevnetProcess<Ready>([]);
 }
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

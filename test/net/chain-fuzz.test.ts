@@ -1,11 +1,3 @@
-/**
- * Fuzz test (issue 3, "Bad input"): 10,000 seeded inputs to a running devnet node, most of them
- * well-formed signed transactions with exactly one rule broken, the rest malformed JSON, invalid
- * requests, unknown methods and bad params. Every input must be refused with the error code of the
- * rule it breaks (and, where the node names them, the field and the reason), and afterwards the state
- * root, every account, every escrow and the mempool must be as they were.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRpc } from '../../src/client/node-rpc.js';
@@ -29,7 +21,7 @@ import type {
   SignedTx,
   UnsignedTx,
 } from '../../src/protocol/types.js';
-import { BIN, cleanEnv, REPO_ROOT } from '../helpers/cli.js';
+import { startDevnet as startDevnetProcess } from '../helpers/devnet.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 const SEED = 'chain-fuzz-2025';
@@ -42,36 +34,8 @@ interface Ready {
   faucet: { address: string; maxPerRequest: string };
 }
 
-/** Starts `node up --ephemeral --json` and resolves with its ready event. */
-async function startDevnet(): Promise<{ child: ChildProcess; ready: Ready; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'node', 'up', '--ephemeral', '--json', '--rpc-port', '0', '--ws-port', '0'],
-    { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const ev = JSON.parse(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        if (ev.type === 'ready') resolve(ev);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`node up exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    child,
-    ready,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startDevnet() {
+  return startDevnetProcess<Ready>([]);
 }
 
 interface Key {

@@ -1,45 +1,13 @@
-/**
- * The live chain watch against a real devnet (`aitbc node up --ephemeral --no-marketplace`, ports 0):
- * three wallets pass value around a cycle, and a detached `ai-surveillance start --source chain`
- * backfills the blocks, follows the WebSocket and stores a circular_transfer alert whose event ids are
- * the node's transaction hashes; `stop` ends it cleanly.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, REPO_ROOT, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { startDevnet as startDevnetProcess } from '../helpers/devnet.js';
 
 interface Ready {
   endpoints: { rpc: string; ws: string };
 }
 
-async function startDevnet(): Promise<{ ready: Ready; stop: () => Promise<void> }> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [BIN, 'node', 'up', '--ephemeral', '--no-marketplace', '--json', '--rpc-port', '0', '--ws-port', '0'],
-    { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    let buf = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const ev = JSON.parse(buf.slice(0, nl));
-        buf = buf.slice(nl + 1);
-        if (ev.type === 'ready') resolve(ev);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`node up exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    ready,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startDevnet() {
+  return startDevnetProcess<Ready>(['--no-marketplace']);
 }
 
 const home = tempDir('aitbc-surv-chain-');
