@@ -6,18 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { ok } from '../helpers/expect-cli.js';
 
 let cleanup: () => void;
 let home: string;
-
-function ok<T = any>(r: CliResult): T {
-  if (r.code !== 0 || r.stderr !== '')
-    expect.fail(
-      `expected exit 0 and an empty stderr, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
-    );
-  return r.json<T>();
-}
 
 const get = async (args: string[] = [], env: Record<string, string> = {}) =>
   ok(await runCli(['config', 'get', 'node', ...args, '--json'], { home, env }));

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { fails, ok } from '../helpers/expect-cli.js';
 
 let root: string;
 let cleanup: () => void;
@@ -15,28 +16,6 @@ let wrongPwFile: string;
 let wallet: any;
 
 const FAST = ['--scrypt-n', '16384'];
-
-function ok<T = any>(r: CliResult): T {
-  if (r.code !== 0 || r.stderr !== '')
-    expect.fail(
-      `expected exit 0 and an empty stderr, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
-    );
-  return r.json<T>();
-}
-
-function fails(
-  r: CliResult,
-  exit: number,
-  code: string,
-): { message: string; details: Record<string, unknown> } {
-  expect(r.code).toBe(exit);
-  const doc = r.json();
-  expect(Object.keys(doc)).toEqual(['error']);
-  expect(doc.error.code).toBe(code);
-  expect(doc.error.exitCode).toBe(exit);
-  expect(r.stderr).toBe('');
-  return doc.error;
-}
 
 /** Runs `fn` and checks that every file under `dir` is byte-for-byte what it was. */
 async function unchanged(dir: string, fn: () => Promise<void>): Promise<void> {

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnemonicToEntropy } from '../../src/crypto/mnemonic.js';
-import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { fails, ok } from '../helpers/expect-cli.js';
 
 const cleanups: Array<() => void> = [];
 afterAll(() => {
@@ -28,31 +29,6 @@ let homes = 0;
 const newHome = () => path.join(root, `home-${++homes}`);
 const PW = () => ['--password-file', pwFile];
 const FAST = ['--scrypt-n', '16384'];
-
-/** Success under --json: exit 0, nothing on stderr, stdout exactly one JSON document. */
-function ok<T = any>(r: CliResult): T {
-  if (r.code !== 0 || r.stderr !== '')
-    expect.fail(
-      `expected exit 0 and an empty stderr, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
-    );
-  return r.json<T>();
-}
-
-/** An error under --json: the exit code, the error document on stdout and nothing else. */
-function fails(
-  r: CliResult,
-  exit: number,
-  code: string,
-): { message: string; details: Record<string, unknown> } {
-  expect(r.code).toBe(exit);
-  const doc = r.json();
-  expect(Object.keys(doc)).toEqual(['error']);
-  expect(Object.keys(doc.error).sort()).toEqual(['code', 'details', 'exitCode', 'message']);
-  expect(doc.error.code).toBe(code);
-  expect(doc.error.exitCode).toBe(exit);
-  expect(r.stderr).toBe('');
-  return doc.error;
-}
 
 describe('wallet create and import', () => {
   let home: string;

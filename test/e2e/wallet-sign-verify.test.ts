@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, tempDir } from '../helpers/cli.js';
+import { ok } from '../helpers/expect-cli.js';
 
 let cleanup: () => void;
 let signHome: string;
@@ -13,14 +14,6 @@ let verifyHome: string;
 let signed: any;
 let signedAtIndex: any;
 const MESSAGE = 'Pay 1.5 AIT to Bob — ünïcödé, "quotes" and\nnewlines';
-
-function ok<T = any>(r: CliResult): T {
-  if (r.code !== 0 || r.stderr !== '')
-    expect.fail(
-      `expected exit 0 and an empty stderr, got exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
-    );
-  return r.json<T>();
-}
 
 function badSignature(r: CliResult, reason: string): void {
   expect(r.code).toBe(6);
