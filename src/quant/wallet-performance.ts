@@ -5,6 +5,7 @@
  */
 import { AitbcError } from '../core/errors.js';
 import type { Receipt, SignedTx } from '../protocol/types.js';
+import { rfc3339 } from './data/time.js';
 
 /** A committed transaction as `get_txs` lists it. */
 export interface WalletTx {
@@ -42,6 +43,24 @@ export interface Flows {
   earned: bigint;
   /** Settlement fees received for settling escrows. */
   settlementFees: bigint;
+}
+
+export type FlowName = keyof Flows;
+
+/** The flows in the order reports list them: money in, then money out, then the marketplace's. */
+export const FLOW_NAMES: readonly FlowName[] = [
+  'received',
+  'sent',
+  'fees',
+  'escrowLocked',
+  'escrowReturned',
+  'earned',
+  'settlementFees',
+];
+
+/** Flows as wire amounts (uait decimal strings), in FLOW_NAMES order. */
+export function flowStrings(f: Flows): Record<FlowName, string> {
+  return Object.fromEntries(FLOW_NAMES.map((k) => [k, f[k].toString()])) as Record<FlowName, string>;
 }
 
 export interface BalancePoint {
@@ -179,4 +198,26 @@ export function escrowsToFetch(txs: readonly WalletTx[]): Array<{ client: string
     }
   }
   return [...seen.values()];
+}
+
+/**
+ * The balance history to draw: the balance before the first transaction, then after each one, against
+ * block times (or heights when a time is missing). Numbers only for drawing; every printed amount is
+ * formatted from the bigint. Empty when there is no transaction.
+ */
+export function balanceHistorySeries(perf: Pick<WalletPerformance, 'startBalance' | 'points'>): {
+  time: number[];
+  values: number[];
+  labels: [string, string];
+} {
+  const pts = perf.points;
+  if (pts.length === 0) return { time: [], values: [], labels: ['', ''] };
+  const timed = pts.every((p) => p.time !== undefined);
+  const x = pts.map((p) => (timed ? (p.time as number) : p.height));
+  const label = (v: number) => (timed ? rfc3339(v).slice(0, 16) : `height ${v}`);
+  return {
+    time: [x[0], ...x],
+    values: [perf.startBalance, ...pts.map((p) => p.balance)].map((b) => Number(b) / 1e6),
+    labels: [label(x[0]), label(x[x.length - 1])],
+  };
 }

@@ -6,6 +6,8 @@ import { formatAitWithUnit } from '../../core/amount.js';
 
 interface Result {
   address: string;
+  /** The height the balance was read at. */
+  height: number;
   balance: string;
   startBalance: string;
   txCount: number;
@@ -18,7 +20,7 @@ interface Result {
 export default class AnalyticsPerformance extends AitbcCommand<typeof AnalyticsPerformance, Result> {
   static override summary = "A wallet's balance history and flows, from the chain";
   static override description =
-    "Reads the address's committed transactions (get_txs) and the escrows they settle (get_escrow), and walks back from the current balance applying each transaction's exact effect: transfers, fees burned, escrow locks, releases (price to payTo, settlement fee to the settler, remainder to the client) and refunds. Amounts in JSON are uait strings.";
+    "Reads the address's balance, then its committed transactions up to that height (get_txs, newest first, at most --limit) and the escrows they settle (get_escrow), and walks back from the balance applying each transaction's exact effect: transfers, fees burned, escrow locks, releases (price to payTo, settlement fee to the settler, remainder to the client) and refunds. Amounts in JSON are uait strings. `advanced-analytics report --wallet` renders the same flows as an HTML or Markdown report.";
   static override examples = [
     '<%= config.bin %> advanced-analytics performance --wallet alice',
     '<%= config.bin %> advanced-analytics performance --wallet ait1… --json --plot balance.html',
@@ -33,66 +35,41 @@ export default class AnalyticsPerformance extends AitbcCommand<typeof AnalyticsP
   async run(): Promise<Result> {
     const address = await this.resolveAddress(this.flags.wallet);
     const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
-    const { walletPerformance, escrowsToFetch, escrowKey } = await import(
-      '../../quant/wallet-performance.js'
-    );
-    try {
-      const txs = [];
-      let cursor: string | undefined;
-      do {
-        const page = await rpc.getTxs({
-          address,
-          limit: Math.min(1000, this.flags.limit - txs.length),
-          ...(cursor ? { cursor } : {}),
-        });
-        txs.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor !== undefined && txs.length < this.flags.limit);
-      const escrows = new Map<string, { amount: string; settlementFee: string }>();
-      for (const { client, jobId } of escrowsToFetch(txs)) {
-        const e = (await rpc.getEscrow(client, jobId)) as {
-          amount: string;
-          terms: { settlementFee: string };
-        };
-        escrows.set(escrowKey(client, jobId), { amount: e.amount, settlementFee: e.terms.settlementFee });
-      }
-      const balance = BigInt((await rpc.getBalance(address)).balance);
-      const perf = walletPerformance(address, balance, txs, escrows);
-      const result: Result = {
-        address,
-        balance: perf.balance.toString(),
-        startBalance: perf.startBalance.toString(),
-        txCount: perf.txCount,
-        complete: cursor === undefined,
-        flows: Object.fromEntries(Object.entries(perf.flows).map(([k, v]) => [k, v.toString()])),
-        points: perf.points.map((p) => ({ ...p, balance: p.balance.toString(), delta: p.delta.toString() })),
-      };
-      if (this.flags.plot) {
-        const { writePlot } = await import('../../quant/charts/index.js');
-        writePlot(
-          {
-            title: `Balance of ${address} (AIT)`,
-            time: perf.points.map((p) => p.time ?? p.height),
-            panels: [
-              {
-                title: 'balance',
-                series: [{ name: 'balance', values: perf.points.map((p) => Number(p.balance) / 1e6) }],
-              },
-            ],
-          },
-          this.flags.plot,
-        );
-        result.plot = this.flags.plot;
-      }
-      return result;
-    } finally {
-      await rpc.close();
+    const { readWalletPerformance } = await import('../../quant/wallet-activity.js');
+    const { balanceHistorySeries, flowStrings } = await import('../../quant/wallet-performance.js');
+    const { activity, performance: perf } = await readWalletPerformance(rpc, address, {
+      limit: this.flags.limit,
+    }).finally(() => rpc.close());
+    const result: Result = {
+      address,
+      height: activity.height,
+      balance: perf.balance.toString(),
+      startBalance: perf.startBalance.toString(),
+      txCount: perf.txCount,
+      complete: activity.complete,
+      flows: flowStrings(perf.flows),
+      points: perf.points.map((p) => ({ ...p, balance: p.balance.toString(), delta: p.delta.toString() })),
+    };
+    if (this.flags.plot) {
+      const { writePlot } = await import('../../quant/charts/index.js');
+      const h = balanceHistorySeries(perf);
+      writePlot(
+        {
+          title: `Balance of ${address} (AIT)`,
+          time: h.time,
+          panels: [{ title: 'balance', series: [{ name: 'balance', values: h.values }] }],
+        },
+        this.flags.plot,
+      );
+      result.plot = this.flags.plot;
     }
+    return result;
   }
 
   protected override async renderHuman(r: Result): Promise<void> {
     this.out.keyValues({
       address: r.address,
+      height: r.height,
       balance: formatAitWithUnit(BigInt(r.balance)),
       'before first tx': formatAitWithUnit(BigInt(r.startBalance)),
       transactions: `${r.txCount}${r.complete ? '' : ' (limit reached: older ones not read)'}`,
@@ -101,12 +78,18 @@ export default class AnalyticsPerformance extends AitbcCommand<typeof AnalyticsP
       Object.entries(r.flows).map(([flow, v]) => ({ flow, amount: formatAitWithUnit(BigInt(v)) })),
       [{ key: 'flow' }, { key: 'amount' }],
     );
-    if (r.points.length > 1) {
+    if (r.points.length > 0) {
       const { terminalChart } = await import('../../quant/charts/index.js');
+      const { balanceHistorySeries } = await import('../../quant/wallet-performance.js');
+      const h = balanceHistorySeries({
+        startBalance: BigInt(r.startBalance),
+        points: r.points.map((p) => ({ ...p, balance: BigInt(p.balance), delta: BigInt(p.delta) })),
+      });
       this.out.line(
-        terminalChart([{ name: 'balance (AIT)', values: r.points.map((p) => Number(p.balance) / 1e6) }], {
+        terminalChart([{ name: 'balance (AIT)', values: h.values }], {
           title: 'balance',
           color: this.out.color,
+          xLabels: h.labels,
         }),
       );
     }

@@ -4,17 +4,23 @@
  * code blocks). `portfolio` leads with the sessions taken together; `strategy` groups everything by
  * strategy. Every number comes from tradingAnalytics (recomputed from the stored curves).
  */
-import { renderPlot } from '../charts/plot.js';
 import { terminalChart } from '../charts/terminal.js';
 import { drawdownSeries, type PerformanceMetrics } from '../metrics/index.js';
+import {
+  type Cell,
+  escapeHtml,
+  htmlPage,
+  htmlTable,
+  inlineSvgFigure,
+  mdTable,
+  type Table,
+} from '../report-document.js';
 import type { SessionSummary, TradingAnalytics } from './analytics.js';
 import type { BacktestRecord } from './records.js';
 
 export type ReportType = 'portfolio' | 'strategy';
 export type ReportFormat = 'html' | 'md';
 export const REPORT_TYPES: readonly ReportType[] = ['portfolio', 'strategy'];
-
-type Cell = string | number | null | undefined;
 
 function pct(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(2)} %`;
@@ -29,11 +35,6 @@ function paramsText(p: Record<string, number>): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
   return s || '—';
-}
-
-interface Table {
-  head: string[];
-  rows: Cell[][];
 }
 
 function sessionTable(sessions: readonly SessionSummary[]): Table {
@@ -237,29 +238,7 @@ function sections(type: ReportType, a: TradingAnalytics): Section[] {
   return out;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function htmlTable(t: Table): string {
-  const head = t.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const rows = t.rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c ?? '—'))}</td>`).join('')}</tr>`)
-    .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
-}
-
-function mdCell(c: Cell): string {
-  return String(c ?? '—').replace(/\|/g, '\\|');
-}
-
-function mdTable(t: Table): string {
-  return [
-    `| ${t.head.map(mdCell).join(' | ')} |`,
-    `| ${t.head.map(() => '---').join(' | ')} |`,
-    ...t.rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`),
-  ].join('\n');
-}
+const PROVENANCE = 'Every figure was computed from the recorded equity curves and trades.';
 
 export interface ReportOptions {
   type: ReportType;
@@ -275,11 +254,7 @@ export function renderReport(a: TradingAnalytics, o: ReportOptions): string {
   const title = `aitbc ${o.type} report`;
   const secs = sections(o.type, a);
   if (o.format === 'md') {
-    const parts = [
-      `# ${title}`,
-      '',
-      `Generated ${o.generatedAt}. Every figure was computed from the recorded equity curves and trades.`,
-    ];
+    const parts = [`# ${title}`, '', `Generated ${o.generatedAt}. ${PROVENANCE}`];
     for (const s of secs) {
       parts.push('', `## ${s.heading}`);
       if (s.text) parts.push('', s.text);
@@ -296,26 +271,7 @@ export function renderReport(a: TradingAnalytics, o: ReportOptions): string {
     body.push(`<h2>${escapeHtml(s.heading)}</h2>`);
     if (s.text) body.push(...s.text.split('\n').map((l) => `<p>${escapeHtml(l)}</p>`));
     if (s.table) body.push(htmlTable(s.table));
-    for (const c of s.charts) {
-      const svg = renderPlot({ title: c.title, time: c.time, panels: c.panels }, 'svg').replace(
-        /^<\?xml[^>]*>\s*/,
-        '',
-      );
-      body.push(`<figure>${svg}</figure>`);
-    }
+    for (const c of s.charts) body.push(inlineSvgFigure({ title: c.title, time: c.time, panels: c.panels }));
   }
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;margin:24px;color:#222}
-table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
-th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-figure{margin:12px 0}svg{max-width:100%;height:auto}
-</style></head><body>
-<h1>${escapeHtml(title)}</h1>
-<p>Generated ${escapeHtml(o.generatedAt)}. Every figure was computed from the recorded equity curves and trades.</p>
-${body.join('\n')}
-</body></html>
-`;
+  return htmlPage(title, `Generated ${o.generatedAt}. ${PROVENANCE}`, body);
 }

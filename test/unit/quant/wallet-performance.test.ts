@@ -5,23 +5,11 @@ import {
   type WalletTx,
   walletPerformance,
 } from '../../../src/quant/wallet-performance.js';
+import { BOB, COORD, ME, MINER, walletTx } from './wallet-txs.js';
 
-const ME = 'ait1me';
-const BOB = 'ait1bob';
-const COORD = 'ait1coord';
-const MINER = 'ait1miner';
 const JOB = 'ab'.repeat(16);
 
-function tx(height: number, from: string, type: string, body: unknown, fee = '1000', code = 0): WalletTx {
-  return {
-    hash: `h${height}`,
-    height,
-    index: 0,
-    time: height * 1000,
-    code,
-    tx: { chainId: 'c', type, from, pubkey: '', nonce: 0, fee, body, sig: '' } as never,
-  };
-}
+const tx = walletTx;
 
 describe('walletPerformance', () => {
   const txs: WalletTx[] = [
