@@ -149,6 +149,26 @@ export function assembleReceipt(body: ReceiptBody, sigs: { minerSig: Hex; coordi
 }
 
 /**
+ * The two signature checks of a receipt (miner's, coordinator's) as (signature, message, key), for
+ * verifying them ahead of `verifyReceipt` (the node's workers); empty when the receipt does not parse.
+ */
+export function receiptSigChecks(
+  receipt: unknown,
+): Array<{ sig: Uint8Array; msg: Uint8Array; pub: Uint8Array }> {
+  let r: Receipt;
+  try {
+    r = validateReceipt(receipt);
+  } catch {
+    return [];
+  }
+  const msg = receiptSignBytes(receiptBody(r));
+  return [
+    { sig: fromHex(r.minerSig, 64), msg, pub: fromHex(r.minerPubkey, 32) },
+    { sig: fromHex(r.coordinatorSig, 64), msg, pub: fromHex(r.coordinatorPubkey, 32) },
+  ];
+}
+
+/**
  * Every problem with a receipt, empty when it is valid: encoding, each key valid and hashing to its
  * address, times in order, `price` and `receiptId` recomputing, both signatures verifying strictly.
  * It does not check the output (the caller holds it) nor the chain.

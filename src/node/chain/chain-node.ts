@@ -8,12 +8,13 @@
 
 import { canonicalJson } from '../../core/canonical-json.js';
 import { AitbcError } from '../../core/errors.js';
-import { bytesEqual, fromHex, utf8 } from '../../core/hex.js';
+import { fromHex, utf8 } from '../../core/hex.js';
 import { SIGN_DOMAINS } from '../../core/sign-bytes.js';
 import type { FastVerifier } from '../../crypto/ed25519.js';
 import { blockHash, resultsRoot, txRoot, validatorsHash } from '../../protocol/block.js';
 import { commitHash } from '../../protocol/commit.js';
 import { genesisHash } from '../../protocol/genesis.js';
+import { receiptSigChecks } from '../../protocol/receipt.js';
 import { type DecodedTx, decodeTx, signTx, txAddresses, txSignBytes } from '../../protocol/tx.js';
 import type {
   BlockHeader,
@@ -37,6 +38,7 @@ import {
   SqliteNodeStore,
   SqliteStateStore,
 } from '../store/state-backend.js';
+import { VerifiedSigs } from '../verified-sigs.js';
 import type { SigCheck, VerifyPool } from '../verify-pool.js';
 import { blockInfoText, isoTime, pageText, txInfoText } from './views.js';
 
@@ -83,8 +85,10 @@ export interface ChainNodeOptions {
 interface Admission {
   decoded: DecodedTx;
   wait: WaitMode;
-  check?: SigCheck;
-  verified?: boolean;
+  /** the transaction's signature, then (escrow_release) its receipt's two */
+  checks?: SigCheck[];
+  /** set once the workers are done with it (or failed: then this thread checks) */
+  checked?: boolean;
   resolve: (v: Promise<Record<string, unknown>> | Record<string, unknown>) => void;
   reject: (e: unknown) => void;
 }
@@ -102,6 +106,13 @@ function txSigCheck(d: DecodedTx): SigCheck {
     ? utf8(`${SIGN_DOMAINS.tx}\n${d.json.slice(0, at + 1)}${d.json.slice(at + marker.length)}`)
     : txSignBytes(d.tx);
   return { sig: fromHex(d.tx.sig, 64), msg, pub: fromHex(d.tx.pubkey, 32) };
+}
+
+/** Every signature in a transaction: its own, and an escrow_release's receipt's two. */
+function sigChecksOf(d: DecodedTx): SigCheck[] {
+  const own = txSigCheck(d);
+  if (d.tx.type !== 'escrow_release') return [own];
+  return [own, ...receiptSigChecks((d.tx.body as { receipt?: unknown }).receipt)];
 }
 
 interface Waiter {
@@ -134,8 +145,8 @@ export class ChainNode implements ConsensusApp {
   /** Admissions in arrival order; each enters the mempool only after every earlier one. */
   private readonly admissions: Admission[] = [];
   private toVerify: Admission[] = [];
-  /** The one signature a worker has just verified, for the mempool's check of that same transaction. */
-  private preverified?: SigCheck;
+  /** Signatures verified already (by the workers at admission, or here), so none is checked twice. */
+  private readonly verifiedSigs = new VerifiedSigs();
   private readonly sqliteState: SqliteStateStore;
   private readonly sqliteNodes: SqliteNodeStore;
   private readonly committed: ChainState;
@@ -161,11 +172,11 @@ export class ChainNode implements ConsensusApp {
     this.genesisHash = genesisHash(opts.genesis);
     this.db = db;
     this.verify = (sig, msg, pub) => {
-      const p = this.preverified;
-      // Only the exact (signature, message, key) a worker verified is taken as verified.
-      if (p !== undefined && bytesEqual(sig, p.sig) && bytesEqual(pub, p.pub) && bytesEqual(msg, p.msg))
-        return true;
-      return opts.verifier.verify(sig, msg, pub);
+      // Only the exact (signature, message, key) verified before is taken as verified.
+      if (this.verifiedSigs.has(sig, msg, pub)) return true;
+      const ok = opts.verifier.verify(sig, msg, pub);
+      if (ok) this.verifiedSigs.add({ sig, msg, pub });
+      return ok;
     };
     this.verifyPool = opts.verifyPool;
     this.onRefused = opts.onRefused;
@@ -417,16 +428,25 @@ export class ChainNode implements ConsensusApp {
   private verifyQueued(pool: VerifyPool): void {
     const batch = this.toVerify;
     this.toVerify = [];
-    for (const a of batch) a.check = txSigCheck(a.decoded);
+    const checks: SigCheck[] = [];
+    for (const a of batch) {
+      a.checks = sigChecksOf(a.decoded);
+      checks.push(...a.checks);
+    }
     pool
-      .verifyMany(batch.map((a) => a.check as SigCheck))
+      .verifyMany(checks)
       .then(
         (ok) => {
-          for (let i = 0; i < batch.length; i++) batch[i].verified = ok[i];
+          // Each verified signature is remembered; the rules then find it verified (and a bad one is
+          // checked again on this thread, which refuses it with the rule's own error).
+          ok.forEach((good, i) => {
+            if (good) this.verifiedSigs.add(checks[i]);
+          });
+          for (const a of batch) a.checked = true;
         },
         // A failed worker leaves the check to the mempool, on this thread.
         () => {
-          for (const a of batch) a.verified = false;
+          for (const a of batch) a.checked = true;
         },
       )
       .then(() => this.drainAdmissions());
@@ -434,15 +454,12 @@ export class ChainNode implements ConsensusApp {
 
   /** Admits verified transactions in arrival order, stopping at the first still being checked. */
   private drainAdmissions(): void {
-    while (this.admissions.length > 0 && this.admissions[0].verified !== undefined) {
+    while (this.admissions.length > 0 && this.admissions[0].checked === true) {
       const a = this.admissions.shift() as Admission;
-      this.preverified = a.verified ? a.check : undefined;
       try {
         a.resolve(this.admitCounted(a.decoded, a.wait));
       } catch (e) {
         a.reject(e);
-      } finally {
-        this.preverified = undefined;
       }
     }
   }
