@@ -6,6 +6,7 @@ import { AitbcError, type ErrorCode, isAitbcError } from '../core/errors.js';
 import { computeInputHash } from '../protocol/receipt.js';
 import type { VerifiedRequest } from '../protocol/signed-request.js';
 import type { Receipt } from '../protocol/types.js';
+import { LockLookups } from './chain/lock-lookups.js';
 import type { Core } from './core.js';
 import { cancelOutcome, type Job, type JobState, newJob } from './jobs/job.js';
 import { checkOffer } from './jobs/matching.js';
@@ -51,7 +52,12 @@ export class ClientOps {
   /** called when a job waits for its lock to appear on chain */
   onLockPending: () => void = () => {};
 
-  constructor(private readonly core: Core) {}
+  /** submissions' lock lookups, batched per turn of the event loop */
+  private readonly locks: LockLookups;
+
+  constructor(private readonly core: Core) {
+    this.locks = new LockLookups(core.o.chain);
+  }
 
   /**
    * Accepts a job: stored durably before this resolves. The lock is looked up at once; when it is
@@ -127,7 +133,7 @@ export class ClientOps {
   /** The verdict on a job's lock; `pending` when the node cannot be asked now (the watcher retries). */
   private async lookUpLock(sub: JobSubmission, client: string): Promise<LockVerdict> {
     try {
-      const [found] = await this.core.o.chain.lookupLocks([{ lockTx: sub.lockTx, client, jobId: sub.jobId }]);
+      const found = await this.locks.lookup({ lockTx: sub.lockTx, client, jobId: sub.jobId });
       return checkLock({
         job: { ...sub, client },
         tx: found.tx,
