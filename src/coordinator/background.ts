@@ -6,14 +6,16 @@
 import { isAitbcError } from '../core/errors.js';
 import { REQUEST_REPLAY_WINDOW_MS } from '../protocol/signed-request.js';
 import type { Core } from './core.js';
-import { isTerminal } from './jobs/job.js';
+import { isTerminal, type Job } from './jobs/job.js';
 import { checkOffer } from './jobs/matching.js';
 import { applyLockVerdict, checkLock } from './jobs/submission.js';
 import { expire, finish, loseLease, queueSettlement } from './jobs/transitions.js';
 import { DEADLINE_MARGIN_MS } from './options.js';
 
-/** Most pending locks looked up per pass (one JSON-RPC batch). */
+/** Most pending locks looked up per JSON-RPC batch. */
 const LOCK_BATCH = 200;
+/** Pending locks are looked up again after this long even when no block came (see `watchLocks`). */
+const LOCK_RECHECK_MS = 2_000;
 
 /** The sweeper and the lock watcher, each on its own timer. */
 export class Background {
@@ -25,6 +27,8 @@ export class Background {
   private lockRunning = false;
   /** miners online at the last sweep, to announce those that go offline */
   private online = new Set<string>();
+  /** the chain height and time of the last lock lookup */
+  private lockPass = { height: -1, at: 0 };
 
   constructor(private readonly core: Core) {}
 
@@ -97,10 +101,35 @@ export class Background {
     }
   }
 
-  /** One pass over pending locks. */
+  /**
+   * One pass over pending locks. A lock can only have changed when a block was committed, so the pass
+   * first asks the node for its height (one cheap call) and looks the locks up only when a block came
+   * since the last look, or `LOCK_RECHECK_MS` passed (a lookup that failed at submission is retried then).
+   * Every pending lock is looked at, in batches of `LOCK_BATCH`.
+   */
   async watchLocks(): Promise<void> {
-    const pending = this.core.repo.pendingLocks(LOCK_BATCH);
-    if (pending.length === 0) return;
+    if (this.core.repo.pendingLocks(1).length === 0) return;
+    let height: number;
+    try {
+      height = await this.core.o.chain.tipHeight();
+    } catch (e) {
+      if (!isAitbcError(e)) throw e;
+      this.core.o.onEvent({ type: 'warning', message: `lock lookup failed: ${e.message}` });
+      return;
+    }
+    const now = this.core.o.now();
+    if (height === this.lockPass.height && now - this.lockPass.at < LOCK_RECHECK_MS) return;
+    this.lockPass = { height, at: now };
+    for (let after = 0; !this.stopped; ) {
+      const pending = this.core.repo.pendingLocks(LOCK_BATCH, after);
+      if (pending.length === 0) return;
+      after = pending[pending.length - 1].seq;
+      if (!(await this.checkLocks(pending))) return;
+    }
+  }
+
+  /** Looks a batch of pending locks up and applies the verdicts; false when the node could not answer. */
+  private async checkLocks(pending: Job[]): Promise<boolean> {
     let found: Awaited<ReturnType<Core['o']['chain']['lookupLocks']>>;
     try {
       found = await this.core.o.chain.lookupLocks(
@@ -109,7 +138,7 @@ export class Background {
     } catch (e) {
       if (!isAitbcError(e)) throw e;
       this.core.o.onEvent({ type: 'warning', message: `lock lookup failed: ${e.message}` });
-      return;
+      return false;
     }
     const { timing } = this.core.o;
     await this.core.transact((ctx) => {
@@ -162,5 +191,6 @@ export class Background {
         ctx.fx.dispatch = true;
       });
     });
+    return true;
   }
 }

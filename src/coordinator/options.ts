@@ -42,7 +42,7 @@ export const DEFAULT_TIMING: Readonly<CoordinatorTiming> = Object.freeze({
   lockWaitMs: 120_000,
   cancelGraceMs: 15_000,
   sweepIntervalMs: 250,
-  lockPollMs: 200,
+  lockPollMs: 100,
   confirmPollMs: 250,
   settlementRetryMs: 2_000,
 });

@@ -36,6 +36,8 @@ export interface ChainClient {
   lookupLocks(
     items: ReadonlyArray<{ lockTx: string; client: string; jobId: string }>,
   ): Promise<Array<{ tx?: TxLookup; escrow?: EscrowView }>>;
+  /** The height of the chain's latest block. */
+  tipHeight(): Promise<number>;
   /** `get_tx` for each hash; `undefined` where the node knows none. */
   getTxs(hashes: readonly string[]): Promise<Array<TxLookup | undefined>>;
   getEscrow(client: string, jobId: string): Promise<EscrowView | undefined>;
@@ -102,6 +104,10 @@ export class RpcChainClient implements ChainClient {
       const escrow = valueOrMissing<EscrowView>(out[2 * k + 1]);
       return { ...(tx ? { tx } : {}), ...(escrow ? { escrow } : {}) };
     });
+  }
+
+  async tipHeight(): Promise<number> {
+    return (await this.rpc.status()).height;
   }
 
   async getTxs(hashes: readonly string[]): Promise<Array<TxLookup | undefined>> {

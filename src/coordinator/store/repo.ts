@@ -283,7 +283,7 @@ export class CoordinatorRepo {
       cancelOverdue: p(
         "SELECT * FROM jobs WHERE state = 'running' AND cancel_requested = 1 AND cancel_requested_at <= ? ORDER BY seq LIMIT 500",
       ),
-      pendingLocks: p("SELECT * FROM jobs WHERE lock_status = 'pending' ORDER BY seq LIMIT ?"),
+      pendingLocks: p("SELECT * FROM jobs WHERE lock_status = 'pending' AND seq > ? ORDER BY seq LIMIT ?"),
       extendLeases: p("UPDATE jobs SET lease_expires_at = ? WHERE state IN ('assigned', 'running')"),
       renewLeases: p(
         "UPDATE jobs SET lease_expires_at = ? WHERE miner = ? AND state IN ('assigned', 'running')",
@@ -400,8 +400,8 @@ export class CoordinatorRepo {
     return (this.s.cancelOverdue.all(before) as JobRow[]).map(jobFromRow);
   }
 
-  pendingLocks(limit: number): Job[] {
-    return (this.s.pendingLocks.all(limit) as JobRow[]).map(jobFromRow);
+  pendingLocks(limit: number, afterSeq = 0): Array<Job & { seq: number }> {
+    return (this.s.pendingLocks.all(afterSeq, limit) as JobRow[]).map(jobFromRow);
   }
 
   /** Gives every lease until `until` (after a restart, so miners can heart-beat again). */

@@ -247,8 +247,17 @@ export class MemoryChain implements ChainClient {
     return { chainId: this.chainId, minFee: this.minFee };
   }
 
+  async tipHeight() {
+    this.check();
+    return this.height;
+  }
+
+  /** locks looked up so far (each item of each lookupLocks call) */
+  lockLookups = 0;
+
   async lookupLocks(items: ReadonlyArray<{ lockTx: string; client: string; jobId: string }>) {
     this.check();
+    this.lockLookups += items.length;
     return items.map((i) => {
       const tx = this.lookup(i.lockTx);
       const escrow = this.escrows.get(`${i.client}/${i.jobId}`);
