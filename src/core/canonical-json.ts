@@ -1,8 +1,11 @@
 /**
- * RFC 8785 JSON Canonicalization Scheme over I-JSON input (DESIGN §6). The serialisation itself is the
- * `canonicalize` package (by the RFC's author); this module adds the I-JSON checks it leaves out.
+ * RFC 8785 JSON Canonicalization Scheme over I-JSON input (DESIGN §6), in one pass that serialises and
+ * checks together: members sorted by key as UTF-16 code units, strings and numbers as ECMAScript's
+ * JSON.stringify writes them (which is what RFC 8785 §3.2.2 specifies), no whitespace. Every signature
+ * and hash in the protocol runs through here — the node canonicalises each transaction and result — so it
+ * walks the value once; the `canonicalize` package (by the RFC's author) is the oracle it is tested
+ * against (test/unit/core/canonical-json.test.ts) along with the RFC's vectors.
  */
-import canonicalize from 'canonicalize';
 import { AitbcError } from './errors.js';
 
 /**
@@ -11,10 +14,48 @@ import { AitbcError } from './errors.js';
  * @example canonicalJson({b: 1, a: 'x'}) === '{"a":"x","b":1}'
  */
 export function canonicalJson(value: unknown): string {
+  const text = jcs(value);
+  if (text !== undefined) return text;
+  // Not I-JSON: walk again, this time naming where (kept off the fast path).
   assertIJson(value, '$');
-  const text = canonicalize(value);
-  if (text === undefined) throw new AitbcError('INVALID_INPUT', 'value cannot be canonicalised');
-  return text;
+  throw new AitbcError('INVALID_INPUT', 'value cannot be canonicalised');
+}
+
+/** JCS text of `v`, or undefined when it is not I-JSON. */
+function jcs(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return v.isWellFormed() ? JSON.stringify(v) : undefined;
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          const item = jcs(v[i]);
+          if (item === undefined) return undefined;
+          out += i === 0 ? item : `,${item}`;
+        }
+        return `${out}]`;
+      }
+      const o = v as Record<string, unknown>;
+      if (typeof o.toJSON === 'function') return jcs(o.toJSON());
+      const keys = Object.keys(o).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        const member = jcs(o[k]);
+        if (member === undefined || !k.isWellFormed()) return undefined;
+        out += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${member}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function assertIJson(value: unknown, where: string): void {

@@ -122,3 +122,55 @@ describe('parseStrictJson', () => {
     expect(e.message).toMatch(/^malformed JSON/);
   });
 });
+
+describe('canonicalJson against the canonicalize package (the RFC author’s, as an oracle)', () => {
+  it('agrees on 3,000 random I-JSON values (nested objects and arrays, unicode keys, odd numbers)', async () => {
+    const { default: canonicalize } = await import('canonicalize');
+    const { createPrng } = await import('../../../src/core/prng.js');
+    const rng = createPrng(8785);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
+    const strings = [
+      '',
+      'a',
+      'é',
+      '€',
+      '😀',
+      '\u0000\u001f',
+      '"\\/',
+      '\u2028\u2029',
+      'z\ud83d\ude00a',
+      'B',
+      'ab',
+    ];
+    const numbers = [
+      0,
+      -0,
+      1,
+      -1,
+      1e21,
+      1e-7,
+      0.1 + 0.2,
+      2 ** 53 - 1,
+      -(2 ** 31),
+      5e-324,
+      1.7976931348623157e308,
+    ];
+    const value = (depth: number): unknown => {
+      const kind = Math.floor(rng.next() * (depth > 3 ? 4 : 6));
+      if (kind === 0) return pick(strings) + pick(strings);
+      if (kind === 1)
+        return rng.next() < 0.5 ? pick(numbers) : (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 30);
+      if (kind === 2) return rng.next() < 0.5;
+      if (kind === 3) return null;
+      if (kind === 4) return Array.from({ length: Math.floor(rng.next() * 4) }, () => value(depth + 1));
+      const o: Record<string, unknown> = {};
+      for (let i = Math.floor(rng.next() * 5); i > 0; i--)
+        o[pick(strings) + pick(strings)] = value(depth + 1);
+      return o;
+    };
+    for (let i = 0; i < 3_000; i++) {
+      const v = value(0);
+      expect(canonicalJson(v)).toBe(canonicalize(v));
+    }
+  });
+});
