@@ -56,6 +56,9 @@ CREATE INDEX IF NOT EXISTS jobs_by_client ON jobs (client, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_miner ON jobs (miner, state);
 CREATE INDEX IF NOT EXISTS jobs_by_lock ON jobs (lock_status, seq);
+-- The dispatch round's query, run whenever a miner polls: only the queued jobs whose lock is confirmed,
+-- in order, without stepping over the queued ones still waiting for their lock.
+CREATE INDEX IF NOT EXISTS jobs_dispatchable ON jobs (seq) WHERE state = 'queued' AND lock_status = 'confirmed';
 CREATE TABLE IF NOT EXISTS job_tokens (
   job_id TEXT NOT NULL,
   idx INTEGER NOT NULL,

@@ -267,7 +267,7 @@ export class CoordinatorRepo {
         'SELECT * FROM jobs WHERE state = @state AND seq < @before ORDER BY seq DESC LIMIT @limit',
       ),
       dispatchable: p(
-        "SELECT job_id, model, max_unit_price FROM jobs WHERE state = 'queued' AND lock_status = 'confirmed' AND deadline > ? ORDER BY seq LIMIT ?",
+        "SELECT job_id, model, max_unit_price FROM jobs INDEXED BY jobs_dispatchable WHERE state = 'queued' AND lock_status = 'confirmed' AND deadline > ? ORDER BY seq LIMIT ?",
       ),
       leasedBy: p("SELECT * FROM jobs WHERE miner = ? AND state IN ('assigned', 'running') ORDER BY seq"),
       activeCounts: p(
