@@ -26,7 +26,7 @@ import { RpcServer } from './rpc/http-server.js';
 import { createMethods } from './rpc/methods.js';
 import { WsServer } from './rpc/ws-server.js';
 import { acquireDirLock, type DirLock } from './store/dir-lock.js';
-import { VerifyPool } from './verify-pool.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 
 export const DEFAULT_RPC_PORT = 26657;
 export const DEFAULT_WS_PORT = 26658;

@@ -38,8 +38,8 @@ import {
   SqliteNodeStore,
   SqliteStateStore,
 } from '../store/state-backend.js';
-import { VerifiedSigs } from '../verified-sigs.js';
-import type { SigCheck, VerifyPool } from '../verify-pool.js';
+import { VerifiedSigs } from '../../crypto/verified-sigs.js';
+import type { SigCheck, VerifyPool } from '../../crypto/verify-pool.js';
 import { blockInfoText, isoTime, pageText, txInfoText } from './views.js';
 
 export type WaitMode = 'none' | 'accepted' | 'committed';

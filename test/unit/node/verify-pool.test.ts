@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFastVerifier } from '../../../src/crypto/ed25519.js';
-import { type SigCheck, VerifyPool } from '../../../src/node/verify-pool.js';
+import { type SigCheck, VerifyPool } from '../../../src/crypto/verify-pool.js';
 import type { SignedTx } from '../../../src/protocol/types.js';
 import { tempDir } from '../../helpers/cli.js';
 import { loadFixture } from '../../helpers/fixtures.js';

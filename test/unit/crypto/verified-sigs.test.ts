@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signerFromSecret } from '../../../src/crypto/ed25519.js';
-import { VerifiedSigs } from '../../../src/node/verified-sigs.js';
+import { VerifiedSigs } from '../../../src/crypto/verified-sigs.js';
 
 const signer = signerFromSecret(new Uint8Array(32).fill(7));
 const other = signerFromSecret(new Uint8Array(32).fill(8));

@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { toHex } from '../core/hex.js';
-import { isCanonicalPointEncoding, isCanonicalScalar, isValidPublicKey } from '../crypto/ed25519.js';
+import { isCanonicalPointEncoding, isCanonicalScalar, isValidPublicKey } from './ed25519.js';
 
 /** One signature to check. */
 export interface SigCheck {
