@@ -25,7 +25,10 @@ export interface CoreOptions {
   address: string;
   publicKeyHex: string;
   chainId: string;
+  /** strict verification, answered from `preverify`'s results when it can be */
   verify: VerifyFn;
+  /** verifies on worker threads ahead of `verify` (src/crypto/cached-verifier.ts) */
+  preverify: (checks: ReadonlyArray<{ sig: Uint8Array; msg: Uint8Array; pub: Uint8Array }>) => Promise<void>;
   now: () => number;
   timing: CoordinatorTiming;
   limits: CoordinatorLimits;

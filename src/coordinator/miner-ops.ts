@@ -12,7 +12,7 @@ import type { Core } from './core.js';
 import { endErrorCode, isTerminal, type Job, LEASED_STATES } from './jobs/job.js';
 import { finish, loseLease, start, type TxContext } from './jobs/transitions.js';
 import { type Capability, parseCapability } from './miners/capability.js';
-import { checkMinerResult, counterSign } from './receipts/result-check.js';
+import { checkMinerResult, counterSign, minerSigCheck } from './receipts/result-check.js';
 import type { MinerRecord } from './store/repo.js';
 
 /** Longest token text one progress call may carry, in UTF-8 bytes. */
@@ -194,8 +194,11 @@ export class MinerOps {
    * this miner already delivered answers with the stored receipt.
    * @throws AitbcError RECEIPT_INVALID | INVALID_INPUT | FORBIDDEN | JOB_* (see leasedTo)
    */
-  result(caller: VerifiedRequest, jobId: string, body: unknown) {
+  async result(caller: VerifiedRequest, jobId: string, body: unknown) {
     const { o: opts } = this.core;
+    // The receipt's signature is checked on the workers first; the check in the transaction finds it.
+    const sig = minerSigCheck(body, caller.pubkey);
+    if (sig !== undefined) await opts.preverify([sig]);
     return this.core.transact((ctx) => {
       const prior = ctx.repo.getJob(jobId);
       if (prior?.miner === caller.address && prior.receiptId !== undefined && isTerminal(prior.state))

@@ -96,6 +96,8 @@ export interface CoordinatorOptions {
   limits?: Partial<CoordinatorLimits>;
   /** the clock (unix ms); tests inject one */
   now?: () => number;
+  /** signature-verification worker threads; 0 verifies on the event loop (default: cores − 1, at least 1) */
+  verifyThreads?: number;
   /** receives every service event (ready, job, settlement, miner, warning) */
   onEvent?: (event: CoordinatorEvent) => void;
   /** reported by `/v1/info` */

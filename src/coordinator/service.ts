@@ -4,13 +4,15 @@
  * `close()` stops everything in order. `aitbc node coordinator` runs it in the foreground; `node up`
  * can run it in-process (it still talks to the node over HTTP, as a remote coordinator would).
  */
+import * as os from 'node:os';
 import { toHex } from '../core/hex.js';
 import { addressFromPublicKey } from '../crypto/address.js';
-import { createFastVerifier } from '../crypto/ed25519.js';
+import { CachedVerifier } from '../crypto/cached-verifier.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 import { Background } from './background.js';
 import { type ChainClient, RpcChainClient } from './chain/chain-client.js';
 import { ClientOps } from './client-ops.js';
-import { Core } from './core.js';
+import { Core, type CoreOptions } from './core.js';
 import { Dispatcher } from './dispatcher.js';
 import type { CoordinatorEvent } from './events.js';
 import { ApiKeyTable } from './http/api-keys.js';
@@ -60,6 +62,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const onEvent = opts.onEvent ?? (() => {});
   let chain: ChainClient;
   let ownsChain = false;
+  let pool: VerifyPool | undefined;
   if (opts.chain !== undefined) chain = opts.chain;
   else {
     const { NodeRpc } = await import('../client/node-rpc.js');
@@ -81,7 +84,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const db = openCoordinatorDb(dbPath, { coordinator: address, chainId });
     const repo = new CoordinatorRepo(db);
     const commit = new GroupCommit(db);
-    const verify = createFastVerifier().verify;
+    // Signatures are verified on worker threads (the event loop is this daemon's scarce resource).
+    const threads = opts.verifyThreads ?? Math.max(1, os.availableParallelism() - 1);
+    pool = threads > 0 ? new VerifyPool(threads) : undefined;
+    const verifier = new CachedVerifier(pool);
+    const { verify } = verifier;
+    const preverify: CoreOptions['preverify'] = (checks) => verifier.preverify(checks);
     const coreOptions = {
       repo,
       commit,
@@ -91,6 +99,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       publicKeyHex,
       chainId,
       verify,
+      preverify,
       now,
       timing,
       limits,
@@ -123,6 +132,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       apiKeys: new ApiKeyTable(opts.apiKeys),
       audience: address,
       verify,
+      preverify,
       now,
       maxBodyBytes: limits.maxBodyBytes,
       metrics,
@@ -160,12 +170,14 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
           await settler.stop();
           commit.close();
           db.close();
+          await pool?.close();
           if (ownsChain) await chain.close();
         })();
         return closing;
       },
     };
   } catch (e) {
+    await pool?.close();
     if (ownsChain) await chain.close();
     throw e;
   }

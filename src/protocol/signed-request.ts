@@ -154,16 +154,34 @@ export function hasRequestSignature(headers: IncomingHeaders): boolean {
  * reason, else BAD_SIGNATURE. Replays are the caller's to refuse (see REQUEST_REPLAY_WINDOW_MS).
  * @throws AitbcError UNAUTHORIZED | BAD_SIGNATURE
  */
-export function verifySignedRequest(input: {
+export function verifySignedRequest(input: SignedRequestInput & { verify: VerifyFn }): VerifiedRequest {
+  return confirmRequestSignature(readSignedRequest(input), input.verify);
+}
+
+/** What arrived: headers, target and body, with the verifier's address and clock. */
+export interface SignedRequestInput {
   headers: IncomingHeaders;
   audience: Address;
   method: string;
   path: string;
   body: string | Uint8Array | undefined;
   now: number;
-  verify: VerifyFn;
   maxSkewMs?: number;
-}): VerifiedRequest {
+}
+
+/** A request whose headers and timestamp passed, with the signature still to check. */
+export interface ReadRequest {
+  request: VerifiedRequest;
+  /** the signature, the sign bytes, the key */
+  check: { sig: Uint8Array; msg: Uint8Array; pub: Uint8Array };
+}
+
+/**
+ * The first half of `verifySignedRequest`: the headers and the timestamp checked, the sign bytes built
+ * (so the signature can be verified elsewhere first, e.g. on worker threads).
+ * @throws AitbcError UNAUTHORIZED
+ */
+export function readSignedRequest(input: SignedRequestInput): ReadRequest {
   const values: Record<string, string> = {};
   for (const [key, name] of Object.entries(REQUEST_HEADERS)) {
     const v = header(input.headers, name);
@@ -210,7 +228,19 @@ export function verifySignedRequest(input: {
     timestamp,
     nonce: values.nonce,
   });
-  if (!input.verify(fromHex(values.signature, 64), message, pub)) {
+  return {
+    request: { pubkey: values.pubkey, address: addressFromPublicKey(pub), timestamp, nonce: values.nonce },
+    check: { sig: fromHex(values.signature, 64), msg: message, pub },
+  };
+}
+
+/**
+ * The second half of `verifySignedRequest`: the signature under `verify`.
+ * @throws AitbcError UNAUTHORIZED (`invalid_pubkey`) | BAD_SIGNATURE
+ */
+export function confirmRequestSignature(r: ReadRequest, verify: VerifyFn): VerifiedRequest {
+  const { sig, msg, pub } = r.check;
+  if (!verify(sig, msg, pub)) {
     // The strict verifiers refuse invalid keys themselves; only a refusal pays for telling which it was.
     if (!isValidPublicKey(pub))
       throw unauthorized(
@@ -221,5 +251,5 @@ export function verifySignedRequest(input: {
       reason: 'bad_signature',
     });
   }
-  return { pubkey: values.pubkey, address: addressFromPublicKey(pub), timestamp, nonce: values.nonce };
+  return r.request;
 }

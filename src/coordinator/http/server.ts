@@ -7,8 +7,13 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseStrictJson } from '../../core/canonical-json.js';
 import { AitbcError, isAitbcError } from '../../core/errors.js';
-import { type VerifiedRequest, verifySignedRequest } from '../../protocol/signed-request.js';
+import {
+  confirmRequestSignature,
+  readSignedRequest,
+  type VerifiedRequest,
+} from '../../protocol/signed-request.js';
 import type { VerifyFn } from '../../protocol/types.js';
+import type { CoreOptions } from '../core.js';
 import type { Access, ApiKeyTable } from './api-keys.js';
 import type { MetricsRegistry } from './metrics.js';
 import { httpStatusFor } from './status.js';
@@ -53,6 +58,8 @@ export interface HttpApiOptions {
   /** the coordinator's address: the audience every signature must name */
   audience: string;
   verify: VerifyFn;
+  /** verifies request signatures on worker threads ahead of `verify` */
+  preverify: CoreOptions['preverify'];
   now: () => number;
   maxBodyBytes: number;
   metrics: MetricsRegistry;
@@ -141,15 +148,16 @@ export class HttpApi {
       const body = await readBody(req, route.body === true ? this.o.maxBodyBytes : 0);
       let caller = undefined as unknown as VerifiedRequest;
       if (route.signed) {
-        caller = verifySignedRequest({
+        const signed = readSignedRequest({
           headers: req.headers,
           audience: this.o.audience,
           method: req.method ?? 'GET',
           path: target,
           body,
           now: this.o.now(),
-          verify: this.o.verify,
         });
+        await this.o.preverify([signed.check]);
+        caller = confirmRequestSignature(signed, this.o.verify);
         this.o.apiKeys.checkBinding(key, caller.address);
       }
       const reply = await route.handle({

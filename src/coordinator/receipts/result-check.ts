@@ -126,6 +126,28 @@ export function checkMinerResult(value: unknown, ctx: ResultContext): MinerResul
 }
 
 /**
+ * The miner's signature over a delivered result's receipt as (signature, message, key), for verifying it
+ * ahead of `checkMinerResult` (on worker threads); undefined when the body does not parse (the check then
+ * says why).
+ */
+export function minerSigCheck(
+  value: unknown,
+  minerPubkey: string,
+): { sig: Uint8Array; msg: Uint8Array; pub: Uint8Array } | undefined {
+  try {
+    const o = readObject(value, '$', ['output', 'receipt', 'minerSig']);
+    const sig = fromHex(readHex(o.minerSig, 'minerSig', 64), 64);
+    return {
+      sig,
+      msg: receiptSignBytes(validateReceiptBody(o.receipt, 'receipt')),
+      pub: fromHex(minerPubkey, 32),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Adds the coordinator's signature and the receipt id. Call it only on what `checkMinerResult` returned:
  * that check already verified the miner's signature and that its key is the caller's (so it hashes to
  * `miner`), and the coordinator's half is made here with the key `coordinatorPubkey` names.
