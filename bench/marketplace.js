@@ -5,16 +5,21 @@
 // once its escrow_release is committed in a block. Reported for 1, 4 and 16 miners: jobs per second, the
 // chain's committed transactions per second over the same window, and the coordinator's own latency for
 // accepting a job (signed POST /v1/jobs: verify, replay check, durable store, lock lookup) p50/p99 as a
-// ratio to one bare HTTP round trip on loopback measured in the same run.
-import { spawn } from 'node:child_process';
+// ratio to one bare HTTP round trip on loopback measured in the same run; and the CPU time each role's
+// processes spent per released job (from /proc, Linux).
+//
+// `node bench/marketplace.js [--cpu-prof-dir DIR]` (every daemon profiled). Diagnostics on stderr:
+// AITBC_BENCH_BLOCKS=1 (locks and releases per block), AITBC_BENCH_METRICS=1 (node and coordinator
+// request counters after each round), AITBC_BENCH_TRACE=1 (the daemons' stderr).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from 'undici';
 import { CoordinatorClient } from '../dist/client/coordinator.js';
+import { spawnDaemon } from '../dist/client/daemon-process.js';
 import { NodeRpc } from '../dist/client/node-rpc.js';
 import { toHex } from '../dist/core/hex.js';
 import { addressFromPublicKey } from '../dist/crypto/address.js';
@@ -29,35 +34,34 @@ const CLIENTS = 8;
 const PROMPT = 'What is AITBC?';
 const MAX_TOKENS = 8;
 
-function daemon(args, env, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, BIN, ...args, '--json'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const ready = new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = JSON.parse(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        if (line.type === 'ready') resolve(line);
-        if (line.type === 'error') reject(new Error(JSON.stringify(line.error)));
-      }
-    });
-    exited.then((code) => reject(new Error(`${args.slice(0, 2).join(' ')} exited ${code}: ${stderr}`)));
-  });
+/** Node flags for every daemon (`--cpu-prof` when profiling). */
+let daemonFlags = [];
+
+/** An `aitbc` daemon as its own process (src/client/daemon-process.ts); its stderr echoes with AITBC_BENCH_TRACE. */
+function daemon(args, env) {
+  const d = spawnDaemon(BIN, args, { env, nodeFlags: daemonFlags });
+  if (process.env.AITBC_BENCH_TRACE) d.child.stderr.on('data', (b) => process.stderr.write(b));
+  return d;
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU ms of each role's processes (`this` is the bench process: the clients). */
+function cpuSnapshot(ctx, miners) {
+  const self = process.cpuUsage();
   return {
-    child,
-    ready,
-    exited,
-    stop: async () => {
-      child.kill('SIGTERM');
-      return await exited;
-    },
+    node: cpuMs(ctx.nodePid),
+    coordinator: cpuMs(ctx.coordPid),
+    miners: miners.reduce((n, m) => n + cpuMs(m.child.pid), 0),
+    clients: (self.user + self.system) / 1000,
   };
 }
 
@@ -165,6 +169,7 @@ async function round(ctx, miners, jobs) {
     }
   }
   idle.sort((a, b) => a - b);
+  const cpu0 = cpuSnapshot(ctx, procs);
   const t0 = performance.now();
   const perClient = Math.ceil(jobs / CLIENTS);
   await Promise.all(
@@ -213,10 +218,34 @@ async function round(ctx, miners, jobs) {
           released++;
       });
       tEnd = performance.now();
+      if (process.env.AITBC_BENCH_BLOCKS) {
+        const n = (t) => b.block.txs.filter((x) => x.type === t).length;
+        console.error(
+          `block ${b.height} t=${(b.block.header.time - Date.now() + performance.now() - t0).toFixed(0)} locks ${n('escrow_lock')} releases ${n('escrow_release')}`,
+        );
+      }
     }
     if (released < ids.size) await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = (tEnd - t0) / 1000;
+  const cpu1 = cpuSnapshot(ctx, procs);
+  const cpuPerJobMs = Object.fromEntries(
+    Object.keys(cpu0).map((k) => [k, (cpu1[k] - cpu0[k]) / Math.max(1, released)]),
+  );
+  if (process.env.AITBC_BENCH_METRICS)
+    console.error(
+      (await (await fetch(`${ctx.rpcUrl.replace(/\/$/, '')}/metrics`)).text())
+        .split('\n')
+        .filter((l) => /rpc_requests_total|txs_refused/.test(l) && !l.startsWith('#'))
+        .join('\n'),
+    );
+  if (process.env.AITBC_BENCH_METRICS)
+    console.error(
+      (await (await fetch(`${ctx.coordUrl}/metrics`)).text())
+        .split('\n')
+        .filter((l) => /http_requests_total|commits_total/.test(l) && !l.startsWith('#'))
+        .join('\n'),
+    );
   await Promise.all(procs.map((p) => p.stop()));
   postTimes.sort((a, b) => a - b);
   return {
@@ -230,11 +259,13 @@ async function round(ctx, miners, jobs) {
     idleAcceptP99: pct(idle, 99),
     acceptP50: pct(postTimes, 50),
     acceptP99: pct(postTimes, 99),
+    cpuPerJobMs,
   };
 }
 
-/** `profileDir`: write the coordinator's CPU profile there (`--cpu-prof`). */
-export async function run({ jobs = [200, 400, 800], profileDir } = {}) {
+/** `profileDir`: write every daemon's CPU profile there (`--cpu-prof`: node, coordinator, miners). */
+export async function run({ jobs = [300, 800, 2000], profileDir } = {}) {
+  daemonFlags = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const dir = mkdtempSync(path.join(tmpdir(), 'aitbc-bench-market-'));
   const env = { ...process.env, AITBC_HOME: path.join(dir, 'home'), CI: '1' };
   for (const k of Object.keys(env)) if (k.startsWith('AITBC_') && k !== 'AITBC_HOME') delete env[k];
@@ -265,7 +296,6 @@ export async function run({ jobs = [200, 400, 800], profileDir } = {}) {
         path.join(dir, 'coord'),
       ],
       env,
-      profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
     );
     stops.unshift(coordinator);
     const cready = await coordinator.ready;
@@ -290,6 +320,9 @@ export async function run({ jobs = [200, 400, 800], profileDir } = {}) {
       coordinator: cready.coordinator,
       coordUrl: cready.endpoints.api,
       clients,
+      nodePid: node.child.pid,
+      rpcUrl: ready.endpoints.rpc,
+      coordPid: coordinator.child.pid,
     };
     const bare = await bareRoundTrip(dispatcher);
     const rounds = [];
@@ -316,6 +349,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         `coordinator accept (idle) p50 ${x.idleAcceptP50.toFixed(1)} ms (${(x.idleAcceptP50 / r.bareRoundTripMs.p50).toFixed(1)}× bare), ` +
         `p99 ${x.idleAcceptP99.toFixed(1)} ms (${(x.idleAcceptP99 / r.bareRoundTripMs.p50).toFixed(1)}× bare); ` +
         `under load p50 ${x.acceptP50.toFixed(1)} ms (${(x.acceptP50 / r.bareRoundTripMs.p50).toFixed(1)}× bare), ` +
-        `p99 ${x.acceptP99.toFixed(1)} ms (${(x.acceptP99 / r.bareRoundTripMs.p50).toFixed(1)}× bare)`,
+        `p99 ${x.acceptP99.toFixed(1)} ms (${(x.acceptP99 / r.bareRoundTripMs.p50).toFixed(1)}× bare); ` +
+        `CPU ms per job: ${Object.entries(x.cpuPerJobMs)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
     );
 }

@@ -3,7 +3,7 @@
 // (`aitbc node up`: chain node, coordinator and an echo miner, on free ports), makes two wallets, funds
 // them from the faucet, pays for a job, shows the answer, verifies the receipt offline and on chain,
 // prints the balances, checks that no uait was created or lost, and shuts the network down.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,29 +28,13 @@ function aitbc(...args) {
   return out;
 }
 
-/** `aitbc node up --ephemeral --json` on free ports; resolves with the process and its ready event. */
-function nodeUp() {
-  const args = ['node', 'up', '--ephemeral', '--json', '--rpc-port', '0', '--ws-port', '0'];
+/** `aitbc node up --ephemeral --json` on free ports: the process, its ready event and its exit. */
+async function nodeUp() {
+  const args = ['node', 'up', '--ephemeral', '--rpc-port', '0', '--ws-port', '0'];
   args.push('--coordinator-port', '0', '--miner-port', '0');
-  process.stdout.write(`\n$ aitbc ${args.join(' ')} &\n`);
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = JSON.parse(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        if (line.type === 'ready') resolve(line);
-        if (line.type === 'error') reject(new Error(JSON.stringify(line.error)));
-      }
-    });
-    exited.then((code) => reject(new Error(`node up exited ${code} before it was ready:\n${stderr}`)));
-  });
-  return { child, ready, exited };
+  process.stdout.write(`\n$ aitbc ${args.join(' ')} --json &\n`);
+  const { spawnDaemon } = await import('../dist/client/daemon-process.js');
+  return spawnDaemon(BIN, args, { env });
 }
 
 let net;
@@ -73,7 +57,7 @@ try {
   aitbc('wallet', 'verify', signed.message, signed.signature, '--address', signed.address);
 
   // A whole local network: chain node, coordinator, miner.
-  net = nodeUp();
+  net = await nodeUp();
   const ready = await net.ready;
   console.log(JSON.stringify(ready, null, 2));
   console.log(
