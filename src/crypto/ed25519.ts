@@ -19,7 +19,6 @@ ed.hashes.sha512 = sha512 as typeof ed.hashes.sha512;
 
 /** Group order L. */
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const P = 2n ** 255n - 19n;
 
 // DER prefixes that wrap a raw 32-byte key as PKCS#8 / SPKI for node:crypto.
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -31,22 +30,38 @@ function leToBigInt(bytes: Uint8Array): bigint {
   return n;
 }
 
+// Little-endian bytes of the group order L and of the field prime p, for comparisons byte by byte
+// (these checks run on every signature a daemon sees; BigInt conversions made them a visible cost).
+const L_BYTES = Uint8Array.from(
+  Buffer.from('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010', 'hex'),
+);
+
+/** a < b for two 32-byte little-endian numbers. */
+function lessThanLE(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
 /** True when a 32-byte point encoding is canonical: y < p, and not x = 0 with the sign bit set. */
 export function isCanonicalPointEncoding(enc: Uint8Array): boolean {
   if (enc.length !== 32) return false;
   const sign = enc[31] >> 7;
-  const yBytes = Uint8Array.from(enc);
-  yBytes[31] &= 0x7f;
-  const y = leToBigInt(yBytes);
-  if (y >= P) return false;
-  // x = 0 exactly when y^2 = 1, i.e. y = 1 or y = p − 1; then a set sign bit is a second encoding.
-  if (sign === 1 && (y === 1n || y === P - 1n)) return false;
-  return true;
+  // y ≥ p = 2^255 − 19 exactly when its top 31 bytes are all ones (7f ff … ff) and its low byte ≥ 0xed.
+  let high = (enc[31] & 0x7f) === 0x7f;
+  for (let i = 30; i >= 1 && high; i--) high = enc[i] === 0xff;
+  if (high && enc[0] >= 0xed) return false;
+  if (sign === 0) return true;
+  // x = 0 exactly when y^2 = 1, i.e. y = 1 or y = p − 1 (ec ff … ff 7f); then a set sign bit is a second
+  // encoding.
+  if (high && enc[0] === 0xec) return false;
+  if (enc[0] !== 1) return true;
+  for (let i = 1; i < 31; i++) if (enc[i] !== 0) return true;
+  return (enc[31] & 0x7f) !== 0;
 }
 
 /** True when S (the signature's second half) is below the group order. */
 export function isCanonicalScalar(sBytes: Uint8Array): boolean {
-  return sBytes.length === 32 && leToBigInt(sBytes) < L;
+  return sBytes.length === 32 && lessThanLE(sBytes, L_BYTES);
 }
 
 /**

@@ -282,3 +282,35 @@ describe('encoding checks', () => {
     expect(isValidPublicKey(bigIntToLe32(2n))).toBe(false);
   });
 });
+
+describe('canonical-encoding checks (byte comparisons) against their BigInt definitions', () => {
+  const P = 2n ** 255n - 19n;
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const le = (n: bigint, top = 0): Uint8Array => {
+    const b = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) b[i] = Number((n >> BigInt(8 * i)) & 0xffn);
+    b[31] |= top;
+    return b;
+  };
+  const fromLe = (b: Uint8Array): bigint => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+  const pointRef = (b: Uint8Array): boolean => {
+    const sign = b[31] >> 7;
+    const y = fromLe(Uint8Array.from(b, (x, i) => (i === 31 ? x & 0x7f : x)));
+    return y < P && !(sign === 1 && (y === 1n || y === P - 1n));
+  };
+
+  it('agree on the edges and on random values', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const edges = [0n, 1n, 2n, P - 2n, P - 1n, P, P + 1n, 2n ** 255n - 1n, L - 1n, L, L + 1n, 2n ** 252n];
+    const cases: Uint8Array[] = [];
+    for (const n of edges) for (const top of [0, 0x80]) if (n < 2n ** 255n) cases.push(le(n, top));
+    for (let i = 0; i < 5_000; i++) cases.push(new Uint8Array(randomBytes(32)));
+    // values whose top bytes are all ones, where the comparisons are decided by the low byte
+    for (let lo = 0xe0; lo <= 0xff; lo++)
+      for (const top of [0, 0x80]) cases.push(le(P - 0xedn + BigInt(lo), top));
+    for (const b of cases) {
+      expect(isCanonicalPointEncoding(b)).toBe(pointRef(b));
+      expect(isCanonicalScalar(b)).toBe(fromLe(b) < L);
+    }
+  });
+});
