@@ -6,6 +6,7 @@
  */
 import * as os from 'node:os';
 import { toHex } from '../core/hex.js';
+import { MetricsRegistry } from '../core/prometheus.js';
 import { addressFromPublicKey } from '../crypto/address.js';
 import { CachedVerifier } from '../crypto/cached-verifier.js';
 import { VerifyPool } from '../crypto/verify-pool.js';
@@ -16,7 +17,6 @@ import { Core, type CoreOptions } from './core.js';
 import { Dispatcher } from './dispatcher.js';
 import type { CoordinatorEvent } from './events.js';
 import { ApiKeyTable } from './http/api-keys.js';
-import { MetricsRegistry } from './http/metrics.js';
 import { buildRoutes } from './http/routes.js';
 import { HttpApi } from './http/server.js';
 import { JOB_STATES } from './jobs/job.js';

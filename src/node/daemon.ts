@@ -237,7 +237,7 @@ export class NodeDaemon {
       now,
       onRefused: (code) => this.metrics.inc('aitbc_txs_refused_total', { code }),
     });
-    this.metrics.onCollect(() => {
+    this.metrics.collect(() => {
       for (const c of this.chains) {
         const s = c.stats();
         this.metrics.set('aitbc_block_height', { chain: c.chainId }, s.height);

@@ -3,9 +3,13 @@
  * that pid still runs a surveillance watcher, and stopping it (SIGTERM, which the watcher turns into a
  * clean `stopped` run; SIGKILL only when it does not exit in time).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { runsCommand, terminateProcess } from '../core/processes.js';
+
+export { readPid } from '../core/processes.js';
+
+/** What a watcher process's command line contains. */
+const WATCHER_COMMAND = 'ai-surveillance';
 
 /** Where a watcher keeps its files, under `<home>/surveillance`. */
 export function watcherPaths(root: string, id: string): { dir: string; pid: string; log: string } {
@@ -30,59 +34,18 @@ export function newRunId(prefix: 'watch' | 'scan', now: number, random: Uint8Arr
   return `${prefix}-${stamp}-${Buffer.from(random).toString('hex').slice(0, 4)}`;
 }
 
-/** The pid recorded in a pid file, if any. */
-export function readPid(file: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * True when `pid` is running (signal 0 probes), is not a zombie, and — where /proc shows it — runs an
- * `ai-surveillance` command, so a pid reused by another process after a crash is never signalled.
+ * True when `pid` is running, is not a zombie, and — where /proc shows it — runs an `ai-surveillance`
+ * command, so a pid reused by another process after a crash is never signalled.
  */
 export function isWatcherProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return false;
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ai-surveillance');
-  } catch {
-    return true;
-  }
+  return runsCommand(pid, WATCHER_COMMAND);
 }
 
 /**
  * Stops the watcher with this pid: SIGTERM, then SIGKILL after `timeoutMs`. Returns the signal that
  * ended it, or undefined when it was not running.
  */
-export async function stopProcess(
-  pid: number,
-  timeoutMs: number,
-): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
-  if (!isWatcherProcess(pid)) return undefined;
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return undefined;
-  }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isWatcherProcess(pid)) return 'SIGTERM';
-    await delay(50);
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return 'SIGTERM';
-  }
-  while (isWatcherProcess(pid)) await delay(20);
-  return 'SIGKILL';
+export function stopProcess(pid: number, timeoutMs: number): Promise<'SIGTERM' | 'SIGKILL' | undefined> {
+  return terminateProcess(pid, { command: WATCHER_COMMAND, timeoutMs });
 }

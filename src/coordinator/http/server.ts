@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseStrictJson } from '../../core/canonical-json.js';
 import { AitbcError, isAitbcError } from '../../core/errors.js';
+import type { MetricsRegistry } from '../../core/prometheus.js';
 import {
   confirmRequestSignature,
   readSignedRequest,
@@ -15,7 +16,6 @@ import {
 import type { VerifyFn } from '../../protocol/types.js';
 import type { CoreOptions } from '../core.js';
 import type { Access, ApiKeyTable } from './api-keys.js';
-import type { MetricsRegistry } from './metrics.js';
 import { httpStatusFor } from './status.js';
 
 /** What a handler gets. */

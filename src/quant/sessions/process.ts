@@ -4,56 +4,22 @@
  * it does not exit in time).
  */
 import * as fs from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
 import { AitbcError } from '../../core/errors.js';
+import { readPid, runsCommand, terminateProcess } from '../../core/processes.js';
 import type { SessionState } from './runner.js';
 import { readJson, type SecureFiles, type TradingPaths } from './store.js';
 
-/** The pid in a session's pid file, if any. */
-export function readPid(file: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export { isAlive, readPid } from '../../core/processes.js';
 
-/** True when /proc says the process has exited but was not reaped yet. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-/**
- * True when a process with this pid is running (signal 0 probes without sending anything). A zombie —
- * exited, not yet reaped by its parent — counts as gone.
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !isZombie(pid);
-}
+/** What a session process's command line contains. */
+const SESSION_COMMAND = 'ai-trading';
 
 /**
  * True when `pid` is alive and, where /proc shows it, runs an `ai-trading` command — a pid reused by
  * an unrelated process after a crash is never signalled.
  */
 export function isSessionProcess(pid: number): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmd.includes('ai-trading');
-  } catch {
-    return true;
-  }
+  return runsCommand(pid, SESSION_COMMAND);
 }
 
 export type LiveStatus = SessionState['status'] | 'dead';
@@ -80,7 +46,8 @@ export interface StopResult {
 
 /**
  * Stops session `id`: SIGTERM, then waits up to `timeoutMs` for the process to exit and record its
- * final state; SIGKILL after that. A dead session is marked `stopped`.
+ * final state; SIGKILL after that. A dead session is marked `stopped`. `signal` is absent when the
+ * process was gone by the time it was to be signalled.
  * @throws AitbcError SESSION_NOT_FOUND when there is no such session.
  */
 export async function stopSession(
@@ -111,16 +78,7 @@ export async function stopSession(
     fs.rmSync(p.pid, { force: true });
     return { id, previous, status: previous === 'dead' ? 'stopped' : previous };
   }
-  process.kill(pid, 'SIGTERM');
-  let signal: StopResult['signal'] = 'SIGTERM';
-  const deadline = opts.now() + opts.timeoutMs;
-  while (isAlive(pid) && opts.now() < deadline) await delay(50);
-  if (isAlive(pid)) {
-    process.kill(pid, 'SIGKILL');
-    signal = 'SIGKILL';
-    const hard = opts.now() + 5000;
-    while (isAlive(pid) && opts.now() < hard) await delay(20);
-  }
+  const signal = await terminateProcess(pid, { command: SESSION_COMMAND, ...opts });
   const after = readJson<SessionState>(p.state);
   if (after && after.status === 'running') {
     files.write(
@@ -129,5 +87,5 @@ export async function stopSession(
     );
   }
   fs.rmSync(p.pid, { force: true });
-  return { id, previous, status: 'stopped', pid, signal };
+  return { id, previous, status: 'stopped', pid, ...(signal ? { signal } : {}) };
 }

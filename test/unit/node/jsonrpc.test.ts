@@ -159,7 +159,7 @@ describe('metrics', () => {
 
   it('defines the node series and runs collectors on render', () => {
     const m = createNodeMetrics();
-    m.onCollect(() => m.set('aitbc_block_height', { chain: 'c' }, 42));
+    m.collect(() => m.set('aitbc_block_height', { chain: 'c' }, 42));
     expect(m.render()).toContain('aitbc_block_height{chain="c"} 42');
     expect(() => m.inc('undefined_total')).toThrow();
   });
