@@ -1,9 +1,9 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { dataFlags } from '../../cli/data-flags.js';
 import { Flags } from '../../cli/oclif.js';
+import { accountFlags, strategyFlags } from '../../cli/strategy-flags.js';
 import { AitbcError } from '../../core/errors.js';
 import type { SessionState } from '../../quant/sessions/runner.js';
-import { accountFlags, strategyFlags } from './backtest.js';
 
 interface Result {
   id: string;
