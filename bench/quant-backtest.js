@@ -2,6 +2,8 @@
 // to metrics, including the strategy's indicators, the engine, buy-and-hold and both sets of metrics —
 // as bars/s and as a ratio to one pass summing the closes, timed in the same run; then a
 // 100-combination parameter sweep as bar-evaluations/s. Generating the synthetic data is not timed.
+// Each strategy first runs `warmup` times untimed so that the figures are of compiled code, not of V8
+// compiling it; the first of those runs is reported too ("first run"), as what JIT warm-up costs.
 // Figures: best of several runs (the machine is shared). Run after a build: `node bench/quant-backtest.js`
 // (or through bench/run-all.js, which calls run()).
 import { performance } from 'node:perf_hooks';
@@ -36,9 +38,9 @@ function sumCloses(close) {
 
 /**
  * Times the backtests and returns the figures (printed unless `print` is false).
- * @returns {Promise<{bars: number, sumMs: number, sumCpuMs: number, backtests: Array<{strategy: string, params: object, ms: number, cpuMs: number, barsPerSecond: number, ratioToSum: number, trades: number, goalMet: boolean}>, sweep: {spec: string, combinations: number, barEvaluations: number, ms: number, cpuMs: number, barEvaluationsPerSecond: number, goalMet: boolean}}>}
+ * @returns {Promise<{bars: number, sumMs: number, sumCpuMs: number, backtests: Array<{strategy: string, params: object, firstMs: number, firstCpuMs: number, ms: number, cpuMs: number, barsPerSecond: number, cpuBarsPerSecond: number, ratioToSum: number, trades: number, goalMet: boolean}>, sweep: {spec: string, combinations: number, barEvaluations: number, ms: number, cpuMs: number, barEvaluationsPerSecond: number, goalMet: boolean}}>}
  */
-export async function run({ bars = 1_000_000, runs = 5, sweepRuns = 2, print = true } = {}) {
+export async function run({ bars = 1_000_000, runs = 5, warmup = 3, sweepRuns = 2, print = true } = {}) {
   const { syntheticOhlcv } = await import('../dist/quant/data/index.js');
   const bt = await import('../dist/quant/backtest/index.js');
   const st = await import('../dist/quant/strategies/index.js');
@@ -66,16 +68,22 @@ export async function run({ bars = 1_000_000, runs = 5, sweepRuns = 2, print = t
   for (const [name, params] of cases) {
     const strategy = st.getStrategy(name);
     // A fresh indicator cache per run: every run computes its indicators from the bars.
-    const r = best(() => bt.runBacktest(data, strategy, params, config, { ctx: st.createContext() }), runs);
+    const once = () => bt.runBacktest(data, strategy, params, config, { ctx: st.createContext() });
+    const first = best(once, 1);
+    for (let i = 1; i < warmup; i++) once();
+    const r = best(once, runs);
     if (r.out.equity.length !== bars)
       throw new Error(`${name}: equity has ${r.out.equity.length} points for ${bars} bars`);
     const barsPerSecond = bars / (r.ms / 1000);
     backtests.push({
       strategy: name,
       params,
+      firstMs: first.ms,
+      firstCpuMs: first.cpuMs,
       ms: r.ms,
       cpuMs: r.cpuMs,
       barsPerSecond,
+      cpuBarsPerSecond: bars / (r.cpuMs / 1000),
       ratioToSum: r.ms / sum.ms,
       trades: r.out.metrics.trades,
       goalMet: barsPerSecond >= 10e6,
@@ -111,9 +119,12 @@ export async function run({ bars = 1_000_000, runs = 5, sweepRuns = 2, print = t
     console.log(
       `baseline: one pass summing the closes ${sum.ms.toFixed(2)} ms (CPU ${sum.cpuMs.toFixed(2)} ms)`,
     );
+    console.log(
+      `each strategy: ${warmup} untimed warm-up run(s), then best of ${runs}; "first run" is the first warm-up run`,
+    );
     for (const b of backtests) {
       console.log(
-        `${b.strategy.padEnd(15)} ${b.ms.toFixed(1).padStart(7)} ms (CPU ${b.cpuMs.toFixed(1).padStart(6)})  ${(b.barsPerSecond / 1e6).toFixed(1).padStart(6)} M bars/s  ${b.ratioToSum.toFixed(1).padStart(6)}× the sum pass  ${String(b.trades).padStart(6)} trades${b.goalMet ? '' : '  (goal 10M bars/s missed)'}`,
+        `${b.strategy.padEnd(15)} ${b.ms.toFixed(1).padStart(7)} ms (CPU ${b.cpuMs.toFixed(1).padStart(6)})  ${(b.barsPerSecond / 1e6).toFixed(1).padStart(6)} M bars/s (CPU ${(b.cpuBarsPerSecond / 1e6).toFixed(1).padStart(5)} M)  ${b.ratioToSum.toFixed(1).padStart(6)}× the sum pass  ${String(b.trades).padStart(6)} trades  first run ${b.firstMs.toFixed(0)} ms (CPU ${b.firstCpuMs.toFixed(0)})${b.goalMet ? '' : '  (goal 10M bars/s missed)'}`,
       );
     }
     console.log(

@@ -5,7 +5,7 @@
 import { computeMetrics, type PerformanceMetrics } from '../metrics/index.js';
 import { createContext, type Params, type Strategy, type StrategyContext } from '../strategies/types.js';
 import type { Ohlcv } from '../types.js';
-import { type EngineRange, runEngine, validateConfig } from './engine.js';
+import { type EngineRange, runEngine, runHold, validateConfig } from './engine.js';
 import type { TradeLog } from './trade-log.js';
 import type { BacktestConfig, EngineResult } from './types.js';
 
@@ -48,10 +48,11 @@ export function engineMetrics(data: Ohlcv, r: EngineResult, periodsPerYear: numb
   };
 }
 
+const ALL_IN: BacktestConfig['sizing'] = { mode: 'all-in' };
+
 /** Buy at the first possible fill, hold, sell at the last close: all-in, long, same costs. */
 export function buyAndHold(data: Ohlcv, cfg: BacktestConfig, range: EngineRange = {}): EngineResult {
-  const ones = new Int8Array(data.close.length).fill(1);
-  return runEngine(data, ones, { ...cfg, sizing: { mode: 'all-in' } }, range);
+  return runHold(data, { ...cfg, sizing: ALL_IN }, range);
 }
 
 /**

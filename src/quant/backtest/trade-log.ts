@@ -14,12 +14,13 @@ export class TradeLog {
   private reason: Uint8Array;
   private cols: Float64Array[];
 
+  /** `capacity`: trades to make room for up front (the log grows past it when needed). */
   constructor(capacity = 64) {
-    this.cap = capacity;
-    this.side = new Int8Array(capacity);
-    this.reason = new Uint8Array(capacity);
+    this.cap = Math.max(1, Math.floor(capacity));
+    this.side = new Int8Array(this.cap);
+    this.reason = new Uint8Array(this.cap);
     // entryBar, entryTime, entryPrice, exitBar, exitTime, exitPrice, units, entryValue, fees, pnl, returnPct
-    this.cols = Array.from({ length: 11 }, () => new Float64Array(capacity));
+    this.cols = Array.from({ length: 11 }, () => new Float64Array(this.cap));
   }
 
   private grow(): void {

@@ -29,5 +29,5 @@ export {
   parseIndicatorSpec,
   warmupBars,
 } from './spec.js';
-export { atr, type BbandsResult, bbands } from './volatility.js';
+export { atr, type BbandsResult, bbands, bbandsZscore } from './volatility.js';
 export { obv, VWAP_ANCHORS, type VwapAnchor, vwap } from './volume.js';

@@ -10,6 +10,7 @@ import {
   firstFinite,
   nanArray,
   type Series,
+  warmupArray,
 } from './common.js';
 import { _smaInto } from './moving-averages.js';
 
@@ -25,9 +26,9 @@ export function rsi(values: Series, n: number, conv: Convention = 'talib'): Floa
   assertPeriod('rsi', 'period', n);
   assertConvention(conv);
   const len = values.length;
-  const out = nanArray(len);
   const start = firstFinite(values);
-  if (len - start < n + 1) return out;
+  if (len - start < n + 1) return nanArray(len);
+  const out = warmupArray(len, start + n);
   let gain = 0;
   let loss = 0;
   for (let i = start + 1; i <= start + n; i++) {
@@ -91,13 +92,18 @@ export function macd(
     });
   }
   const len = values.length;
-  const res: MacdResult = { macd: nanArray(len), signal: nanArray(len), hist: nanArray(len) };
   const start = firstFinite(values);
+  // Outputs start at `firstOut`; only the warm-up before it is filled with NaN.
+  const firstOut = conv === 'talib' ? start + slow + signal - 2 : start + slow - 1;
+  const res: MacdResult = {
+    macd: warmupArray(len, firstOut),
+    signal: warmupArray(len, firstOut),
+    hist: warmupArray(len, firstOut),
+  };
+  if (firstOut >= len) return res;
   const kg = 2 / (signal + 1);
   if (conv === 'talib') {
     const first = start + slow - 1;
-    const firstOut = first + signal - 1;
-    if (firstOut >= len) return res;
     const kf = 2 / (fast + 1);
     const ks = 2 / (slow + 1);
     let f = 0;
@@ -127,8 +133,7 @@ export function macd(
     }
     return res;
   }
-  const first = start + slow - 1;
-  if (first >= len) return res;
+  const first = firstOut;
   const tulipFixed = fast === 12 && slow === 26;
   const kf = tulipFixed ? 0.15 : 2 / (fast + 1);
   const ks = tulipFixed ? 0.075 : 2 / (slow + 1);

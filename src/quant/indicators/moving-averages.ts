@@ -9,6 +9,7 @@ import {
   firstFinite,
   nanArray,
   type Series,
+  warmupArray,
 } from './common.js';
 
 /**
@@ -70,8 +71,10 @@ export function _emaInto(
  */
 export function sma(values: Series, n: number): Float64Array {
   assertPeriod('sma', 'period', n);
-  const out = nanArray(values.length);
-  _smaInto(values, n, firstFinite(values), out);
+  const len = values.length;
+  const start = firstFinite(values);
+  const out = warmupArray(len, len - start >= n ? start + n - 1 : len);
+  _smaInto(values, n, start, out);
   return out;
 }
 
@@ -84,8 +87,11 @@ export function sma(values: Series, n: number): Float64Array {
 export function ema(values: Series, n: number, conv: Convention = 'talib'): Float64Array {
   assertPeriod('ema', 'period', n);
   assertConvention(conv);
-  const out = nanArray(values.length);
-  _emaInto(values, n, 2 / (n + 1), firstFinite(values), conv === 'talib' ? 'sma' : 'first', out);
+  const len = values.length;
+  const start = firstFinite(values);
+  const seed = conv === 'talib' ? 'sma' : 'first';
+  const out = warmupArray(len, seed === 'first' ? start : len - start >= n ? start + n - 1 : len);
+  _emaInto(values, n, 2 / (n + 1), start, seed, out);
   return out;
 }
 
@@ -98,9 +104,9 @@ export function ema(values: Series, n: number, conv: Convention = 'talib'): Floa
 export function wma(values: Series, n: number): Float64Array {
   assertPeriod('wma', 'period', n);
   const len = values.length;
-  const out = nanArray(len);
   const start = firstFinite(values);
-  if (len - start < n) return out;
+  if (len - start < n) return nanArray(len);
+  const out = warmupArray(len, start + n - 1);
   const denominator = (n * (n + 1)) / 2;
   let weighted = 0;
   let sum = 0;

@@ -10,6 +10,7 @@ import {
   firstFinite,
   nanArray,
   type Series,
+  warmupArray,
 } from './common.js';
 
 export interface BbandsResult {
@@ -35,9 +36,14 @@ export function bbands(values: Series, n: number, k: number): BbandsResult {
     });
   }
   const len = values.length;
-  const res: BbandsResult = { upper: nanArray(len), middle: nanArray(len), lower: nanArray(len) };
   const start = firstFinite(values);
-  if (len - start < n) return res;
+  const first = len - start >= n ? start + n - 1 : len;
+  const res: BbandsResult = {
+    upper: warmupArray(len, first),
+    middle: warmupArray(len, first),
+    lower: warmupArray(len, first),
+  };
+  if (first === len) return res;
   let mean = 0;
   for (let i = start; i < start + n; i++) mean += values[i];
   mean /= n;
@@ -58,6 +64,53 @@ export function bbands(values: Series, n: number, k: number): BbandsResult {
     put(res, i, mean, m2, n, k);
   }
   return res;
+}
+
+/**
+ * How far each value sits from its Bollinger middle band in units of the k = 1 band width:
+ * z = (x − middle) / (upper − middle) of bbands(values, n, 1), NaN during the warm-up and where σ = 0,
+ * returned with the middle band. The same recurrence and the same operations as bbands, so every bit
+ * agrees with computing z from its outputs, in one pass writing two arrays instead of three passes and
+ * four arrays. The mean_reversion strategy's z-score.
+ * @throws AitbcError INVALID_INPUT for a bad period.
+ * @example bbandsZscore(closes, 20).z
+ */
+export function bbandsZscore(values: Series, n: number): { middle: Float64Array; z: Float64Array } {
+  assertPeriod('bbands', 'period', n);
+  const len = values.length;
+  const start = firstFinite(values);
+  const first = len - start >= n ? start + n - 1 : len;
+  const middle = warmupArray(len, first);
+  const z = warmupArray(len, first);
+  if (first === len) return { middle, z };
+  let mean = 0;
+  for (let i = start; i < start + n; i++) mean += values[i];
+  mean /= n;
+  let m2 = 0;
+  for (let i = start; i < start + n; i++) {
+    const dev = values[i] - mean;
+    m2 += dev * dev;
+  }
+  middle[first] = mean;
+  z[first] = zOf(values[first], mean, m2, n);
+  for (let i = start + n; i < len; i++) {
+    const x = values[i];
+    const old = values[i - n];
+    const delta = x - old;
+    const prevMean = mean;
+    mean += delta / n;
+    m2 += delta * (x - mean + old - prevMean);
+    if (m2 < 0) m2 = 0;
+    middle[i] = mean;
+    z[i] = zOf(x, mean, m2, n);
+  }
+  return { middle, z };
+}
+
+/** (x − mean) / σ with σ taken as (upper − middle) of the k = 1 bands, exactly as bbands rounds them. */
+function zOf(x: number, mean: number, m2: number, n: number): number {
+  const sd = mean + Math.sqrt(m2 / n) - mean;
+  return sd > 0 ? (x - mean) / sd : Number.NaN;
 }
 
 function put(res: BbandsResult, i: number, mean: number, m2: number, n: number, k: number): void {
@@ -85,10 +138,10 @@ export function atr(
   assertPeriod('atr', 'period', n);
   assertConvention(conv);
   const len = assertSameLength('atr', high, low, close);
-  const out = nanArray(len);
   const firstTr = conv === 'talib' ? 1 : 0;
   const firstOut = firstTr + n - 1;
-  if (firstOut >= len) return out;
+  if (firstOut >= len) return nanArray(len);
+  const out = warmupArray(len, firstOut);
   let sum = 0;
   for (let i = firstTr; i <= firstOut; i++) sum += trueRange(high, low, close, i);
   let value = sum / n;

@@ -63,18 +63,44 @@ export interface MetricsInput {
   trades: TradeOutcomes;
 }
 
+interface CurveStats {
+  /** Σr, Σr² and Σmin(r, 0)² of the simple returns. */
+  sum: number;
+  sumSq: number;
+  downSq: number;
+  /** Deepest fall below the running peak, as a positive fraction of the peak. */
+  maxDd: number;
+  /** Longest run of bars below a peak, and the bar where that run reached its length. */
+  longest: number;
+  longestEnd: number;
+}
+
 /**
- * Σr, Σr² and Σmin(r, 0)² of the simple returns r = e[i] / e[i−1] − 1 (a blown account, e ≤ 0, earns
- * 0 rather than dividing by zero). min(r, 0) is computed as (r − |r|) / 2: a return's sign is a coin
- * flip, and a branch on it (or Math.min, which V8 compiles to branches) mispredicts half the time and
- * costs several times the arithmetic.
+ * One pass over the curve for everything the metrics need from it.
+ *
+ * Returns: Σr, Σr² and Σmin(r, 0)² of the simple returns r = e[i] / e[i−1] − 1 (a blown account,
+ * e ≤ 0, earns 0 rather than dividing by zero). min(r, 0) is computed as (r − |r|) / 2: a return's
+ * sign is a coin flip, and a branch on it (or Math.min, which V8 compiles to branches) mispredicts half
+ * the time and costs several times the arithmetic.
+ *
+ * Drawdown: the deepest fall below the running peak and the longest run of bars below a peak. New peaks
+ * and new records are rare, so these branches predict well.
+ *
+ * Each sum is accumulated in bar order exactly as a separate pass would, so fusing the passes changes
+ * no bit of any metric.
  */
-function returnMoments(equity: Float64Array): { sum: number; sumSq: number; downSq: number } {
+function curveStats(equity: Float64Array): CurveStats {
+  const n = equity.length;
   let sum = 0;
   let sumSq = 0;
   let down4 = 0;
-  let prev = equity.length > 0 ? equity[0] : 0;
-  for (let i = 1; i < equity.length; i++) {
+  let prev = n > 0 ? equity[0] : 0;
+  let peak = prev;
+  let minRatio = 1;
+  let underwater = 0;
+  let longest = 0;
+  let longestEnd = 0;
+  for (let i = 1; i < n; i++) {
     const e = equity[i];
     const r = prev > 0 ? e / prev - 1 : 0;
     prev = e;
@@ -82,24 +108,6 @@ function returnMoments(equity: Float64Array): { sum: number; sumSq: number; down
     sum += r;
     sumSq += r * r;
     down4 += twiceDown * twiceDown;
-  }
-  return { sum, sumSq, downSq: down4 / 4 };
-}
-
-/**
- * The deepest fall below the running peak (a positive fraction of the peak) and the longest run of
- * bars below a peak, with the bar where that run reached its length. New peaks and new records are
- * rare, so these branches predict well.
- */
-function drawdownStats(equity: Float64Array): { maxDd: number; longest: number; longestEnd: number } {
-  const n = equity.length;
-  let peak = n > 0 ? equity[0] : 0;
-  let minRatio = 1;
-  let underwater = 0;
-  let longest = 0;
-  let longestEnd = 0;
-  for (let i = 1; i < n; i++) {
-    const e = equity[i];
     if (e >= peak) {
       peak = e;
       underwater = 0;
@@ -113,7 +121,7 @@ function drawdownStats(equity: Float64Array): { maxDd: number; longest: number; 
     const ratio = peak > 0 ? e / peak : 0;
     if (ratio < minRatio) minRatio = ratio;
   }
-  return { maxDd: 1 - minRatio, longest, longestEnd };
+  return { sum, sumSq, downSq: down4 / 4, maxDd: 1 - minRatio, longest, longestEnd };
 }
 
 /**
@@ -128,8 +136,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   const end = n > 0 ? equity[n - 1] : 0;
   // The one-pass variance (Σr² − (Σr)²/N) / (N − 1) loses nothing that matters: returns are small and
   // their mean² ≪ their variance. Downside deviation is over all periods against a 0 target.
-  const { sum, sumSq, downSq } = returnMoments(equity);
-  const { maxDd, longest: longestBars, longestEnd } = drawdownStats(equity);
+  const { sum, sumSq, downSq, maxDd, longest: longestBars, longestEnd } = curveStats(equity);
   const count = Math.max(0, n - 1);
   const mean = count > 0 ? sum / count : 0;
   const variance = count > 1 ? Math.max(0, (sumSq - sum * mean) / (count - 1)) : 0;

@@ -3,6 +3,17 @@ import { AitbcError } from '../../../core/errors.js';
 import { macd as macdIndicator } from '../../indicators/index.js';
 import type { Strategy } from '../types.js';
 
+/** +1 where h > 0, −1 where h < 0, else 0 (typed arrays only; see sma-cross). */
+function signTarget(hist: Float64Array): Int8Array {
+  const n = hist.length;
+  const target = new Int8Array(n);
+  for (let t = 0; t < n; t++) {
+    const h = hist[t];
+    target[t] = h > 0 ? 1 : h < 0 ? -1 : 0;
+  }
+  return target;
+}
+
 export const macd: Strategy = {
   name: 'macd',
   summary: 'MACD histogram > 0 → long, < 0 → short',
@@ -26,12 +37,7 @@ export const macd: Strategy = {
   run(data, p, ctx) {
     const id = `macd:${p.fast}:${p.slow}:${p.signal}`;
     const m = ctx.memo(id, () => macdIndicator(data.close, p.fast, p.slow, p.signal));
-    const n = data.close.length;
-    const target = new Int8Array(n);
-    for (let t = 0; t < n; t++) {
-      const h = m.hist[t];
-      target[t] = h > 0 ? 1 : h < 0 ? -1 : 0;
-    }
+    const target = signTarget(m.hist);
     return {
       target,
       indicators: { [`${id}.macd`]: m.macd, [`${id}.signal`]: m.signal, [`${id}.hist`]: m.hist },

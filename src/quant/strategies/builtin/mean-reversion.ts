@@ -3,8 +3,31 @@
  * z-score behind Bollinger Bands), and leave once price has come back near the mean.
  */
 import { AitbcError } from '../../../core/errors.js';
-import { bbands } from '../../indicators/index.js';
+import { bbandsZscore } from '../../indicators/index.js';
 import type { Strategy } from '../types.js';
+
+/**
+ * The z-score state machine: flat → long below −entry, short above +entry; long exits at z ≥ −exit,
+ * short at z ≤ exit (typed arrays only; see sma-cross).
+ */
+function zTarget(z: Float64Array, entry: number, exit: number): Int8Array {
+  const n = z.length;
+  const target = new Int8Array(n);
+  const negEntry = -entry;
+  const negExit = -exit;
+  let pos = 0;
+  for (let t = 0; t < n; t++) {
+    const v = z[t];
+    if (pos === 1 && v >= negExit) pos = 0;
+    else if (pos === -1 && v <= exit) pos = 0;
+    if (pos === 0) {
+      if (v < negEntry) pos = 1;
+      else if (v > entry) pos = -1;
+    }
+    target[t] = pos;
+  }
+  return target;
+}
 
 export const meanReversion: Strategy = {
   name: 'mean_reversion',
@@ -31,30 +54,10 @@ export const meanReversion: Strategy = {
     }
   },
   run(data, p, ctx) {
-    const bands = ctx.memo(`bbands:${p.period}:1`, () => bbands(data.close, p.period, 1));
-    const close = data.close;
-    const n = close.length;
-    const z = ctx.memo(`zscore:${p.period}`, () => {
-      const out = new Float64Array(n);
-      for (let t = 0; t < n; t++) {
-        const sd = bands.upper[t] - bands.middle[t];
-        out[t] = sd > 0 ? (close[t] - bands.middle[t]) / sd : Number.NaN;
-      }
-      return out;
-    });
-    const target = new Int8Array(n);
-    let pos = 0;
-    for (let t = 0; t < n; t++) {
-      const v = z[t];
-      if (pos === 1 && v >= -p.exit) pos = 0;
-      else if (pos === -1 && v <= p.exit) pos = 0;
-      if (pos === 0) {
-        if (v < -p.entry) pos = 1;
-        else if (v > p.entry) pos = -1;
-      }
-      target[t] = pos;
-    }
-    return { target, indicators: { [`sma:${p.period}`]: bands.middle, [`zscore:${p.period}`]: z } };
+    // z against the k = 1 Bollinger bands, with their middle, in one pass (see bbandsZscore).
+    const { middle, z } = ctx.memo(`zscore:${p.period}`, () => bbandsZscore(data.close, p.period));
+    const target = zTarget(z, p.entry, p.exit);
+    return { target, indicators: { [`sma:${p.period}`]: middle, [`zscore:${p.period}`]: z } };
   },
   source: 'builtin',
 };

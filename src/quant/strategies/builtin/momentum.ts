@@ -2,6 +2,17 @@
 import { rateOfChange } from '../series.js';
 import type { Strategy } from '../types.js';
 
+/** +1 where roc > th, −1 where roc < −th, else 0 (typed arrays only; see sma-cross). */
+function bandTarget(roc: Float64Array, th: number): Int8Array {
+  const n = roc.length;
+  const target = new Int8Array(n);
+  for (let t = 0; t < n; t++) {
+    const r = roc[t];
+    target[t] = r > th ? 1 : r < -th ? -1 : 0;
+  }
+  return target;
+}
+
 export const momentum: Strategy = {
   name: 'momentum',
   summary: 'rate of change over a lookback above +threshold → long, below −threshold → short',
@@ -15,13 +26,7 @@ export const momentum: Strategy = {
   warmup: (p) => p.lookback,
   run(data, p, ctx) {
     const roc = ctx.memo(`roc:${p.lookback}`, () => rateOfChange(data.close, p.lookback));
-    const n = data.close.length;
-    const target = new Int8Array(n);
-    const th = p.threshold;
-    for (let t = 0; t < n; t++) {
-      const r = roc[t];
-      target[t] = r > th ? 1 : r < -th ? -1 : 0;
-    }
+    const target = bandTarget(roc, p.threshold);
     return { target, indicators: { [`roc:${p.lookback}`]: roc } };
   },
   source: 'builtin',

@@ -3,6 +3,27 @@ import { AitbcError } from '../../../core/errors.js';
 import { rsi } from '../../indicators/index.js';
 import type { Strategy } from '../types.js';
 
+/**
+ * The RSI state machine: flat → long below `lower`, short above `upper`; long exits at ≥ `exit`, short
+ * at ≤ `exit` (typed arrays only; see sma-cross).
+ */
+function levelTarget(r: Float64Array, lower: number, upper: number, exit: number): Int8Array {
+  const n = r.length;
+  const target = new Int8Array(n);
+  let pos = 0;
+  for (let t = 0; t < n; t++) {
+    const v = r[t];
+    if (pos === 1 && v >= exit) pos = 0;
+    else if (pos === -1 && v <= exit) pos = 0;
+    if (pos === 0) {
+      if (v < lower) pos = 1;
+      else if (v > upper) pos = -1;
+    }
+    target[t] = pos;
+  }
+  return target;
+}
+
 export const rsiReversion: Strategy = {
   name: 'rsi_reversion',
   summary: 'RSI below lower → long until RSI ≥ exit; above upper → short until RSI ≤ exit',
@@ -27,19 +48,7 @@ export const rsiReversion: Strategy = {
   },
   run(data, p, ctx) {
     const r = ctx.memo(`rsi:${p.period}`, () => rsi(data.close, p.period));
-    const n = r.length;
-    const target = new Int8Array(n);
-    let pos = 0;
-    for (let t = 0; t < n; t++) {
-      const v = r[t];
-      if (pos === 1 && v >= p.exit) pos = 0;
-      else if (pos === -1 && v <= p.exit) pos = 0;
-      if (pos === 0) {
-        if (v < p.lower) pos = 1;
-        else if (v > p.upper) pos = -1;
-      }
-      target[t] = pos;
-    }
+    const target = levelTarget(r, p.lower, p.upper, p.exit);
     return { target, indicators: { [`rsi:${p.period}`]: r } };
   },
   source: 'builtin',
