@@ -145,6 +145,8 @@ async function round(ctx, miners, jobs) {
     );
   }
   await Promise.all(procs.map((p) => p.ready));
+  // Let the new miners finish starting (JIT, registration, first polls) before "idle" is measured.
+  await new Promise((r) => setTimeout(r, 1_000));
   const startHeight = (await ctx.rpc.status()).height;
   const postTimes = [];
   const ids = new Set();
