@@ -19,6 +19,7 @@ import {
 } from '../../../src/quant/backtest/index.js';
 import { syntheticOhlcv } from '../../../src/quant/data/index.js';
 import { createContext, getStrategy, type Params } from '../../../src/quant/strategies/index.js';
+import { HOURLY_CONFIG } from './hourly-config.js';
 
 const golden = JSON.parse(readFileSync(new URL('./backtest-golden.json', import.meta.url), 'utf8'));
 
@@ -79,15 +80,7 @@ function summarise(run: BacktestRun) {
 const data = syntheticOhlcv({ seed: 7, bars: 2000 });
 
 const CONFIGS: Record<string, BacktestConfig> = {
-  'open-allin-short': {
-    capital: 10_000,
-    feeBps: 10,
-    slippageBps: 5,
-    fill: 'open',
-    sizing: { mode: 'all-in' },
-    allowShort: true,
-    periodsPerYear: 8760,
-  },
+  'open-allin-short': HOURLY_CONFIG,
   'close-fraction-long': {
     capital: 5_000,
     feeBps: 25,

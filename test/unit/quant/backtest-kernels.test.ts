@@ -15,6 +15,7 @@ import {
   priorHighest,
   priorLowest,
 } from '../../../src/quant/strategies/series.js';
+import { HOURLY_CONFIG } from './hourly-config.js';
 
 const data = syntheticOhlcv({ seed: 11, bars: 3000 });
 
@@ -112,15 +113,7 @@ describe('engine trade log', () => {
     // trade, and the last one closed at the end.
     const target = Int8Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1));
     const d = syntheticOhlcv({ seed: 3, bars: n });
-    const cfg: BacktestConfig = {
-      capital: 1000,
-      feeBps: 10,
-      slippageBps: 5,
-      fill: 'open',
-      sizing: { mode: 'all-in' },
-      allowShort: true,
-      periodsPerYear: 8760,
-    };
+    const cfg: BacktestConfig = { ...HOURLY_CONFIG, capital: 1000 };
     const r = runEngine(d, target, cfg);
     expect(r.trades.length).toBe(n - 1);
     const got = r.trades.toArray().slice(0, n - 2);

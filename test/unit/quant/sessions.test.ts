@@ -31,6 +31,7 @@ import {
 } from '../../../src/quant/sessions/index.js';
 import { createContext, getStrategy, type Strategy } from '../../../src/quant/strategies/index.js';
 import type { Ohlcv } from '../../../src/quant/types.js';
+import { HOURLY_CONFIG } from './hourly-config.js';
 
 const files = { write: writeFileAtomic, mkdir: ensureSecureDir };
 const roots: string[] = [];
@@ -43,15 +44,7 @@ function home() {
   return tradingPaths(path.join(root, 'trading'));
 }
 
-const cfg: BacktestConfig = {
-  capital: 10_000,
-  feeBps: 10,
-  slippageBps: 5,
-  fill: 'open',
-  sizing: { mode: 'all-in' },
-  allowShort: true,
-  periodsPerYear: 8760,
-};
+const cfg: BacktestConfig = HOURLY_CONFIG;
 const data = syntheticOhlcv({ seed: 31, bars: 800 });
 
 function bars(d: Ohlcv): Bar[] {

@@ -33,17 +33,10 @@ import {
   rollingReturnSd,
 } from '../../../src/quant/strategies/series.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
+import { HOURLY_CONFIG } from './hourly-config.js';
 
 const data = syntheticOhlcv({ seed: 21, bars: 2500 });
-const cfg: BacktestConfig = {
-  capital: 10_000,
-  feeBps: 10,
-  slippageBps: 5,
-  fill: 'open',
-  sizing: { mode: 'all-in' },
-  allowShort: true,
-  periodsPerYear: 8760,
-};
+const cfg: BacktestConfig = HOURLY_CONFIG;
 const ctx = () => createContext();
 
 describe('built-in strategies', () => {
