@@ -153,10 +153,10 @@ describe('marketplace over the CLI', () => {
     });
   });
 
-  it('refuses llama-cpp, a bad job id, and an unreachable coordinator with their exit codes', async () => {
+  it('refuses llama-cpp without --model-file, a bad job id, and an unreachable coordinator with their exit codes', async () => {
     const llama = await runCli(['node', 'miner', '--backend', 'llama-cpp', '--json'], { home: t.dir });
     expect(llama.code).toBe(2);
-    expect(llama.stdout).toMatch(/node-llama-cpp is not installed/);
+    expect(llama.stdout).toMatch(/needs a GGUF model file: give --model-file/);
     expect((await cli(['status', 'nope'])).json().error.code).toBe('INVALID_INPUT');
     const down = await runCli(['models', '--coordinator', 'http://127.0.0.1:9', '--timeout', '2', '--json'], {
       home: t.dir,

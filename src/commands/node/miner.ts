@@ -7,10 +7,11 @@ import { DaemonCommand } from './start.js';
 export default class NodeMiner extends DaemonCommand<typeof NodeMiner> {
   static override summary = 'Run a miner in the foreground';
   static override description =
-    'Registers a signed capability record with the coordinator (models, backend, GPU from nvidia-smi when present, unit price per 1,000 tokens, concurrency, payTo), heart-beats, long-polls for jobs, runs exactly the model each job names, streams tokens and delivers the output with its signed half of the receipt; failures are reported as failures. Backends: ollama (the models a local Ollama lists), echo (the test model `echo`); llama-cpp is not available in this build. The key is --key-file (a keystore or devnet key file; default <home>/miner/key.json when present) or --wallet. With --json stdout carries NDJSON: {"type":"ready",…} once registered and listening, then one event per job. Stops cleanly on SIGINT or SIGTERM, giving running jobs back.';
+    'Registers a signed capability record with the coordinator (models, backend, GPU from nvidia-smi when present, unit price per 1,000 tokens, concurrency, payTo), heart-beats, long-polls for jobs, runs exactly the model each job names, streams tokens and delivers the output with its signed half of the receipt; failures are reported as failures. Backends: ollama (the models a local Ollama lists), llama-cpp (one local GGUF file given by --model-file, served under the one name in --models or the file’s name without .gguf; its digest is the file’s SHA-256), echo (the test model `echo`). The key is --key-file (a keystore or devnet key file; default <home>/miner/key.json when present) or --wallet. With --json stdout carries NDJSON: {"type":"ready",…} once registered and listening, then one event per job. Stops cleanly on SIGINT or SIGTERM, giving running jobs back.';
   static override examples = [
     '<%= config.bin %> node miner --key-file miner.json --backend ollama --unit-price 1000uait',
     '<%= config.bin %> node miner --wallet gpu1 --backend echo --health-port 0 --json',
+    '<%= config.bin %> node miner --key-file miner.json --backend llama-cpp --model-file models/tiny.gguf --models tiny',
   ];
   static override flags = {
     coordinator: coordinatorFlags.coordinator,
@@ -45,6 +46,9 @@ export default class NodeMiner extends DaemonCommand<typeof NodeMiner> {
     'ollama-url': Flags.string({
       description: 'ollama backend: server URL (default http://127.0.0.1:11434)',
     }),
+    'model-file': Flags.string({
+      description: 'llama-cpp backend: the GGUF model file to serve (--models gives its one name)',
+    }),
   };
 
   async run(): Promise<void> {
@@ -53,7 +57,6 @@ export default class NodeMiner extends DaemonCommand<typeof NodeMiner> {
     const { parseAmount } = await import('../../core/amount.js');
     const { parseAddress } = await import('../../crypto/address.js');
     const { createBackend, detectGpu, startMiner } = await import('../../miner/index.js');
-    const backend = createBackend(f.backend, { echoDelayMs: f['echo-delay-ms'], ollamaUrl: f['ollama-url'] });
     const unitPrice = parseAmount(f['unit-price']);
     const payTo = f['pay-to'] === undefined ? undefined : parseAddress(f['pay-to'], 'pay-to');
     const models = f.models
@@ -62,6 +65,22 @@ export default class NodeMiner extends DaemonCommand<typeof NodeMiner> {
       .filter((m) => m !== '');
     if (models !== undefined && models.length === 0)
       throw new AitbcError('INVALID_INPUT', '--models lists no model', { flag: 'models' });
+    if (f['model-file'] !== undefined && f.backend !== 'llama-cpp')
+      throw new AitbcError('USAGE', '--model-file is for --backend llama-cpp', { flag: 'model-file' });
+    if (f.backend === 'llama-cpp' && models !== undefined && models.length > 1)
+      throw new AitbcError(
+        'USAGE',
+        'the llama-cpp backend serves one model per GGUF file: give one name in --models',
+        {
+          flag: 'models',
+        },
+      );
+    const backend = createBackend(f.backend, {
+      echoDelayMs: f['echo-delay-ms'],
+      ollamaUrl: f['ollama-url'],
+      modelFile: f['model-file'],
+      modelName: f.backend === 'llama-cpp' ? models?.[0] : undefined,
+    });
     const signer = await this.minerKey();
     const gpu = await detectGpu();
     const coordinatorUrl = this.setting('coordinator', f.coordinator).value as string;

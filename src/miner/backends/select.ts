@@ -1,23 +1,24 @@
 /**
- * Backend selection by name (`--backend`). `llama-cpp` needs node-llama-cpp and a local GGUF model file;
- * neither is installed in this build, so it is refused with a clear message (DESIGN §8: the backend
- * counts as done only once a test runs it on a GGUF file produced locally).
+ * Backend selection by name (`--backend`). `llama-cpp` serves one local GGUF file (`modelFile`) and is
+ * refused without one; node-llama-cpp itself is imported only when that backend first loads its model.
  */
 import { AitbcError } from '../../core/errors.js';
 import type { InferenceBackend } from '../backend.js';
 import { EchoBackend } from './echo.js';
+import { LlamaCppBackend } from './llama-cpp.js';
 import { DEFAULT_OLLAMA_URL, OllamaBackend } from './ollama.js';
 
 export const MINER_BACKENDS = ['ollama', 'llama-cpp', 'echo'] as const;
 export type MinerBackendName = (typeof MINER_BACKENDS)[number];
 
 /**
- * @throws AitbcError USAGE for `llama-cpp` (not available in this build) or an unknown name.
+ * @throws AitbcError USAGE for `llama-cpp` without `modelFile`, or an unknown name.
  * @example createBackend('echo', {echoDelayMs: 50})
+ * @example createBackend('llama-cpp', {modelFile: 'models/tiny.gguf', modelName: 'tiny'})
  */
 export function createBackend(
   name: string,
-  opts: { echoDelayMs?: number; ollamaUrl?: string } = {},
+  opts: { echoDelayMs?: number; ollamaUrl?: string; modelFile?: string; modelName?: string } = {},
 ): InferenceBackend {
   switch (name) {
     case 'echo':
@@ -25,12 +26,17 @@ export function createBackend(
     case 'ollama':
       return new OllamaBackend(opts.ollamaUrl ?? DEFAULT_OLLAMA_URL);
     case 'llama-cpp':
-      throw new AitbcError(
-        'USAGE',
-        'the llama-cpp backend is not available in this build: node-llama-cpp is not installed and no GGUF model is configured',
-        { backend: 'llama-cpp' },
-        { hint: 'use --backend ollama (with a running Ollama) or --backend echo' },
-      );
+      if (opts.modelFile === undefined || opts.modelFile === '')
+        throw new AitbcError(
+          'USAGE',
+          'the llama-cpp backend needs a GGUF model file: give --model-file FILE',
+          { backend: 'llama-cpp', flag: 'model-file' },
+          { hint: 'e.g. --backend llama-cpp --model-file models/tiny.gguf --models tiny' },
+        );
+      return new LlamaCppBackend({
+        modelFile: opts.modelFile,
+        ...(opts.modelName === undefined ? {} : { modelName: opts.modelName }),
+      });
     default:
       throw new AitbcError('USAGE', `unknown backend "${name}"; use one of ${MINER_BACKENDS.join(', ')}`, {
         backend: name,

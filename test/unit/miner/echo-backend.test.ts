@@ -38,8 +38,8 @@ describe('echo backend (DESIGN §8)', () => {
     expect(r).toMatchObject({ output: '[echo] one two', tokensOut: 3, stopped: true });
   });
 
-  it('refuses llama-cpp clearly (not available in this build) and unknown backends', () => {
-    expect(() => createBackend('llama-cpp')).toThrow(/node-llama-cpp is not installed/);
+  it('refuses llama-cpp without a GGUF file, and unknown backends', () => {
+    expect(() => createBackend('llama-cpp')).toThrow(/needs a GGUF model file: give --model-file/);
     expect(() => createBackend('gpt')).toThrow(/unknown backend/);
   });
 
