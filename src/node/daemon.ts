@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../cli/secure-fs.js';
 import { parseStrictJson } from '../core/canonical-json.js';
 import { AitbcError } from '../core/errors.js';
 import { createFastVerifier } from '../crypto/ed25519.js';
+import { VerifyPool } from '../crypto/verify-pool.js';
 import { validateGenesis } from '../protocol/genesis.js';
 import type { Genesis } from '../protocol/types.js';
 import { ChainNode, type CommittedBlock, type FaucetSetup } from './chain/chain-node.js';
@@ -26,7 +27,6 @@ import { RpcServer } from './rpc/http-server.js';
 import { createMethods } from './rpc/methods.js';
 import { WsServer } from './rpc/ws-server.js';
 import { acquireDirLock, type DirLock } from './store/dir-lock.js';
-import { VerifyPool } from '../crypto/verify-pool.js';
 
 export const DEFAULT_RPC_PORT = 26657;
 export const DEFAULT_WS_PORT = 26658;

@@ -37,7 +37,9 @@ export class LockLookups {
     for (let i = 0; i < all.length; i += MAX_BATCH) {
       const batch = all.slice(i, i + MAX_BATCH);
       this.chain.lookupLocks(batch.map((w) => w.query)).then(
-        (found) => batch.forEach((w, k) => w.resolve(found[k])),
+        (found) => {
+          for (let k = 0; k < batch.length; k++) batch[k].resolve(found[k]);
+        },
         (e) => {
           for (const w of batch) w.reject(e);
         },

@@ -11,6 +11,8 @@ import { AitbcError } from '../../core/errors.js';
 import { fromHex, utf8 } from '../../core/hex.js';
 import { SIGN_DOMAINS } from '../../core/sign-bytes.js';
 import type { FastVerifier } from '../../crypto/ed25519.js';
+import { VerifiedSigs } from '../../crypto/verified-sigs.js';
+import type { SigCheck, VerifyPool } from '../../crypto/verify-pool.js';
 import { blockHash, resultsRoot, txRoot, validatorsHash } from '../../protocol/block.js';
 import { commitHash } from '../../protocol/commit.js';
 import { genesisHash } from '../../protocol/genesis.js';
@@ -38,8 +40,6 @@ import {
   SqliteNodeStore,
   SqliteStateStore,
 } from '../store/state-backend.js';
-import { VerifiedSigs } from '../../crypto/verified-sigs.js';
-import type { SigCheck, VerifyPool } from '../../crypto/verify-pool.js';
 import { blockInfoText, isoTime, pageText, txInfoText } from './views.js';
 
 export type WaitMode = 'none' | 'accepted' | 'committed';
