@@ -3,7 +3,8 @@
  * `--json` and waits for its ready event: under --json a daemon writes NDJSON events on stdout, `ready`
  * (with its endpoints) once it serves, or `error` if it cannot start (docs/cli.md). For scripts, the
  * benchmark and the tests that drive daemons as separate processes. Only the lines up to `ready` are
- * parsed; later ones are drained unread, so a busy daemon's log costs its reader nothing.
+ * parsed, unless `events` asks for all of them; later ones are otherwise drained unread, so a busy
+ * daemon's log costs its reader nothing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 
@@ -25,7 +26,13 @@ export interface DaemonProcess<R> {
 export function spawnDaemon<R = { type: 'ready'; endpoints: Record<string, string> }>(
   bin: string,
   args: readonly string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; nodeFlags?: readonly string[] } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    nodeFlags?: readonly string[];
+    /** every event line is also pushed here, before and after `ready` */
+    events?: unknown[];
+  } = {},
 ): DaemonProcess<R> {
   const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), bin, ...args, '--json'], {
     env: opts.env ?? process.env,
@@ -41,9 +48,10 @@ export function spawnDaemon<R = { type: 'ready'; endpoints: Record<string, strin
     let buf = '';
     let started = false;
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      if (started) return;
+      const all = opts.events;
+      if (started && all === undefined) return;
       buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0 && !started; nl = buf.indexOf('\n')) {
+      for (let nl = buf.indexOf('\n'); nl >= 0 && (!started || all !== undefined); nl = buf.indexOf('\n')) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         let ev: { type?: string; error?: unknown };
@@ -52,6 +60,8 @@ export function spawnDaemon<R = { type: 'ready'; endpoints: Record<string, strin
         } catch {
           continue;
         }
+        all?.push(ev);
+        if (started) continue;
         if (ev.type === 'ready') {
           started = true;
           resolve(ev as R);

@@ -6,12 +6,13 @@
  * (released for the tokens produced, the rest refunded), and SIGKILL of the coordinator mid-flow (no job
  * lost, settlements resumed, the replay window kept, the database lock released).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnDaemon } from '../../src/client/daemon-process.js';
 import { NodeRpc } from '../../src/client/node-rpc.js';
 import { verifyStrict } from '../../src/crypto/ed25519.js';
 import { ensureKeyFile } from '../../src/node/keys.js';
@@ -35,30 +36,14 @@ interface Daemon {
 }
 
 function daemon(args: string[]): Daemon {
-  const proc = spawn(process.execPath, [BIN, ...args], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const events: any[] = [];
-  let stderr = '';
-  proc.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const ready = new Promise<any>((resolve, reject) => {
-    let buf = '';
-    proc.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        events.push(line);
-        if (line.type === 'ready') resolve(line);
-        if (line.type === 'error') reject(new Error(JSON.stringify(line.error)));
-      }
-    });
-    void exited.then((code) => reject(new Error(`exited ${code} before ready: ${stderr}`)));
-  });
-  return { proc, events, ready, exited };
+  // spawnDaemon adds --json itself.
+  const d = spawnDaemon<any>(
+    BIN,
+    args.filter((a) => a !== '--json'),
+    { env: cleanEnv(), events },
+  );
+  return { proc: d.child, events, ready: d.ready, exited: d.exited };
 }
 
 const alice = key('net-alice');

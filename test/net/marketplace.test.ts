@@ -8,12 +8,13 @@
  * double release refused by the chain; a replayed signed request; an oversized prompt; and, after all of
  * it, every account + every locked escrow + burned = the genesis supply.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSupply } from '../../src/client/coordinator-ledger.js';
+import { spawnDaemon } from '../../src/client/daemon-process.js';
 import { NodeRpc } from '../../src/client/node-rpc.js';
 import { toHex } from '../../src/core/hex.js';
 import { addressFromPublicKey } from '../../src/crypto/address.js';
@@ -43,29 +44,9 @@ const dirs: Array<() => void> = [];
 const daemons: Daemon[] = [];
 
 function daemon(args: string[], home: string): Daemon {
-  const proc = spawn(process.execPath, [BIN, ...args, '--json'], {
-    env: cleanEnv({ AITBC_HOME: home }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const events: any[] = [];
-  let stderr = '';
-  proc.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const ready = new Promise<any>((resolve, reject) => {
-    let buf = '';
-    proc.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      buf += d;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = JSON.parse(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-        events.push(line);
-        if (line.type === 'ready') resolve(line);
-        if (line.type === 'error') reject(new Error(JSON.stringify(line.error)));
-      }
-    });
-    void exited.then((code) => reject(new Error(`${args.join(' ')} exited ${code} before ready: ${stderr}`)));
-  });
-  daemons.push({ proc, events, ready, exited });
+  const d = spawnDaemon<any>(BIN, args, { env: cleanEnv({ AITBC_HOME: home }), events });
+  daemons.push({ proc: d.child, events, ready: d.ready, exited: d.exited });
   return daemons[daemons.length - 1];
 }
 

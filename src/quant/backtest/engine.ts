@@ -244,22 +244,27 @@ export function runEngine(
     equity,
     position,
   );
-  // A position still open after the last bar is closed at the last close.
+  return closeOut(book, close, time, costs, trades, { start, end, equity, position, barsInMarket: inMarket });
+}
+
+/**
+ * The end of a run: a position still open after the last bar is closed at the last close (the final
+ * equity is then the cash), and the result assembled with the account's costs.
+ */
+function closeOut(
+  book: Float64Array,
+  close: Float64Array,
+  time: Float64Array,
+  costs: Float64Array,
+  trades: TradeLog,
+  run: Pick<EngineResult, 'start' | 'end' | 'equity' | 'position' | 'barsInMarket'>,
+): EngineResult {
   if (bookDir(book) !== 0) {
-    const last = end - 1;
+    const last = run.end - 1;
     fillBook(book, 0, close, time, last, last, costs, trades, true);
-    equity[n - 1] = bookCash(book);
+    run.equity[run.end - run.start - 1] = bookCash(book);
   }
-  return {
-    start,
-    end,
-    equity,
-    position,
-    barsInMarket: inMarket,
-    trades,
-    feesPaid: bookFeesPaid(book),
-    slippageCost: bookSlippageCost(book),
-  };
+  return { ...run, trades, feesPaid: bookFeesPaid(book), slippageCost: bookSlippageCost(book) };
 }
 
 /**
@@ -294,19 +299,11 @@ export function runHold(
   fillBook(book, 1, atOpen ? open : close, time, first, first, costs, trades, false);
   const dir = bookDir(book);
   markRange(equity, position, close, first, end, start, bookCash(book), bookUnits(book), dir);
-  if (dir !== 0) {
-    const last = end - 1;
-    fillBook(book, 0, close, time, last, last, costs, trades, true);
-    equity[n - 1] = bookCash(book);
-  }
-  return {
+  return closeOut(book, close, time, costs, trades, {
     start,
     end,
     equity,
     position,
     barsInMarket: dir !== 0 ? end - first : 0,
-    trades,
-    feesPaid: bookFeesPaid(book),
-    slippageCost: bookSlippageCost(book),
-  };
+  });
 }
