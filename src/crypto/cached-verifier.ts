@@ -5,17 +5,22 @@
  * this thread only what was not pre-verified (or what a failed worker left). Answers are exactly the
  * strict verifier's either way: only verified (signature, key, message) triples are remembered.
  */
-import { createFastVerifier } from './ed25519.js';
+import { createFastVerifier, type FastVerifier } from './ed25519.js';
 import { type SigTriple, VerifiedSigs } from './verified-sigs.js';
 import type { VerifyPool } from './verify-pool.js';
 
 export class CachedVerifier {
   private readonly verified = new VerifiedSigs();
-  private readonly fast = createFastVerifier();
   private queue: Array<{ check: SigTriple; done: () => void }> = [];
 
-  /** @param pool the workers; without one, `preverify` does nothing and `verify` checks here. */
-  constructor(private readonly pool?: VerifyPool) {}
+  /**
+   * @param pool the workers; without one, `preverify` does nothing and `verify` checks here.
+   * @param fast the verifier for this thread (a cache of KeyObjects).
+   */
+  constructor(
+    private readonly pool?: VerifyPool,
+    private readonly fast: FastVerifier = createFastVerifier(),
+  ) {}
 
   /** Strict verification, answered from what was pre-verified when it can be. */
   readonly verify = (sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): boolean => {

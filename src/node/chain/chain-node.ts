@@ -10,8 +10,8 @@ import { canonicalJson } from '../../core/canonical-json.js';
 import { AitbcError } from '../../core/errors.js';
 import { fromHex, utf8 } from '../../core/hex.js';
 import { SIGN_DOMAINS } from '../../core/sign-bytes.js';
+import { CachedVerifier } from '../../crypto/cached-verifier.js';
 import type { FastVerifier } from '../../crypto/ed25519.js';
-import { VerifiedSigs } from '../../crypto/verified-sigs.js';
 import type { SigCheck, VerifyPool } from '../../crypto/verify-pool.js';
 import { blockHash, resultsRoot, txRoot, validatorsHash } from '../../protocol/block.js';
 import { commitHash } from '../../protocol/commit.js';
@@ -85,9 +85,7 @@ export interface ChainNodeOptions {
 interface Admission {
   decoded: DecodedTx;
   wait: WaitMode;
-  /** the transaction's signature, then (escrow_release) its receipt's two */
-  checks?: SigCheck[];
-  /** set once the workers are done with it (or failed: then this thread checks) */
+  /** set once the workers are done with its signatures (or failed: then this thread checks) */
   checked?: boolean;
   resolve: (v: Promise<Record<string, unknown>> | Record<string, unknown>) => void;
   reject: (e: unknown) => void;
@@ -144,9 +142,8 @@ export class ChainNode implements ConsensusApp {
   private readonly onRefused?: (code: string) => void;
   /** Admissions in arrival order; each enters the mempool only after every earlier one. */
   private readonly admissions: Admission[] = [];
-  private toVerify: Admission[] = [];
   /** Signatures verified already (by the workers at admission, or here), so none is checked twice. */
-  private readonly verifiedSigs = new VerifiedSigs();
+  private readonly sigs: CachedVerifier;
   private readonly sqliteState: SqliteStateStore;
   private readonly sqliteNodes: SqliteNodeStore;
   private readonly committed: ChainState;
@@ -171,13 +168,8 @@ export class ChainNode implements ConsensusApp {
     this.chainId = opts.genesis.chainId;
     this.genesisHash = genesisHash(opts.genesis);
     this.db = db;
-    this.verify = (sig, msg, pub) => {
-      // Only the exact (signature, message, key) verified before is taken as verified.
-      if (this.verifiedSigs.has(sig, msg, pub)) return true;
-      const ok = opts.verifier.verify(sig, msg, pub);
-      if (ok) this.verifiedSigs.add({ sig, msg, pub });
-      return ok;
-    };
+    this.sigs = new CachedVerifier(opts.verifyPool, opts.verifier);
+    this.verify = this.sigs.verify;
     this.verifyPool = opts.verifyPool;
     this.onRefused = opts.onRefused;
     this.now = opts.now ?? Date.now;
@@ -414,42 +406,18 @@ export class ChainNode implements ConsensusApp {
       this.onRefused?.((e as AitbcError).code ?? 'INTERNAL');
       throw e;
     }
-    const pool = this.verifyPool;
-    if (pool === undefined) return this.admitCounted(decoded, wait);
+    if (this.verifyPool === undefined) return this.admitCounted(decoded, wait);
     return new Promise((resolve, reject) => {
       const a: Admission = { decoded, wait, resolve, reject };
       this.admissions.push(a);
-      this.toVerify.push(a);
-      // Everything that arrives in this turn of the event loop (a batch request) goes to the workers at once.
-      if (this.toVerify.length === 1) setImmediate(() => this.verifyQueued(pool));
+      // Everything that arrives in this turn of the event loop (a batch request) goes to the workers as
+      // one message; the signatures that verify are remembered, so the rules find them verified (a bad
+      // one is checked again on this thread, which refuses it with the rule's own error).
+      void this.sigs.preverify(sigChecksOf(decoded)).then(() => {
+        a.checked = true;
+        this.drainAdmissions();
+      });
     });
-  }
-
-  private verifyQueued(pool: VerifyPool): void {
-    const batch = this.toVerify;
-    this.toVerify = [];
-    const checks: SigCheck[] = [];
-    for (const a of batch) {
-      a.checks = sigChecksOf(a.decoded);
-      checks.push(...a.checks);
-    }
-    pool
-      .verifyMany(checks)
-      .then(
-        (ok) => {
-          // Each verified signature is remembered; the rules then find it verified (and a bad one is
-          // checked again on this thread, which refuses it with the rule's own error).
-          ok.forEach((good, i) => {
-            if (good) this.verifiedSigs.add(checks[i]);
-          });
-          for (const a of batch) a.checked = true;
-        },
-        // A failed worker leaves the check to the mempool, on this thread.
-        () => {
-          for (const a of batch) a.checked = true;
-        },
-      )
-      .then(() => this.drainAdmissions());
   }
 
   /** Admits verified transactions in arrival order, stopping at the first still being checked. */
