@@ -44,24 +44,11 @@ export function bbands(values: Series, n: number, k: number): BbandsResult {
     lower: warmupArray(len, first),
   };
   if (first === len) return res;
-  let mean = 0;
-  for (let i = start; i < start + n; i++) mean += values[i];
-  mean /= n;
-  let m2 = 0;
-  for (let i = start; i < start + n; i++) {
-    const dev = values[i] - mean;
-    m2 += dev * dev;
-  }
-  put(res, start + n - 1, mean, m2, n, k);
+  const w = windowSeed(values, start, n);
+  put(res, first, w[0], w[1], n, k);
   for (let i = start + n; i < len; i++) {
-    const x = values[i];
-    const old = values[i - n];
-    const delta = x - old;
-    const prevMean = mean;
-    mean += delta / n;
-    m2 += delta * (x - mean + old - prevMean);
-    if (m2 < 0) m2 = 0;
-    put(res, i, mean, m2, n, k);
+    windowSlide(w, values[i], values[i - n], n);
+    put(res, i, w[0], w[1], n, k);
   }
   return res;
 }
@@ -83,6 +70,23 @@ export function bbandsZscore(values: Series, n: number): { middle: Float64Array;
   const middle = warmupArray(len, first);
   const z = warmupArray(len, first);
   if (first === len) return { middle, z };
+  const w = windowSeed(values, start, n);
+  middle[first] = w[0];
+  z[first] = zOf(values[first], w[0], w[1], n);
+  for (let i = start + n; i < len; i++) {
+    windowSlide(w, values[i], values[i - n], n);
+    middle[i] = w[0];
+    z[i] = zOf(values[i], w[0], w[1], n);
+  }
+  return { middle, z };
+}
+
+/**
+ * The sliding window both Bollinger kernels share, as [mean, m2] (m2: the sum of squared deviations):
+ * seeded from values[start, start + n), then moved one value at a time with Welford's update, which
+ * avoids the cancellation of Σx² − (Σx)²/n on large prices.
+ */
+function windowSeed(values: Series, start: number, n: number): Float64Array {
   let mean = 0;
   for (let i = start; i < start + n; i++) mean += values[i];
   mean /= n;
@@ -91,20 +95,17 @@ export function bbandsZscore(values: Series, n: number): { middle: Float64Array;
     const dev = values[i] - mean;
     m2 += dev * dev;
   }
-  middle[first] = mean;
-  z[first] = zOf(values[first], mean, m2, n);
-  for (let i = start + n; i < len; i++) {
-    const x = values[i];
-    const old = values[i - n];
-    const delta = x - old;
-    const prevMean = mean;
-    mean += delta / n;
-    m2 += delta * (x - mean + old - prevMean);
-    if (m2 < 0) m2 = 0;
-    middle[i] = mean;
-    z[i] = zOf(x, mean, m2, n);
-  }
-  return { middle, z };
+  return Float64Array.of(mean, m2);
+}
+
+/** `x` enters the window and `old` leaves it. */
+function windowSlide(w: Float64Array, x: number, old: number, n: number): void {
+  const prevMean = w[0];
+  const delta = x - old;
+  const mean = prevMean + delta / n;
+  const m2 = w[1] + delta * (x - mean + old - prevMean);
+  w[0] = mean;
+  w[1] = Math.max(m2, 0);
 }
 
 /** (x − mean) / σ with σ taken as (upper − middle) of the k = 1 bands, exactly as bbands rounds them. */
