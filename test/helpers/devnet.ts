@@ -32,3 +32,13 @@ export async function startDevnet<R = { chainId: string; endpoints: Record<strin
     },
   };
 }
+
+/**
+ * A chain node alone (`node up --no-marketplace`) with 200 ms blocks, for tests that start their own
+ * coordinator and miners as processes.
+ */
+export function startChainNode<R = { chainId: string; endpoints: Record<string, string> }>(): Promise<
+  Devnet<R>
+> {
+  return startDevnet<R>(['--no-marketplace', '--block-time', '200ms']);
+}

@@ -17,11 +17,13 @@ import { type DaemonProcess, spawnDaemon } from '../../src/client/daemon-process
 import { NodeRpc } from '../../src/client/node-rpc.js';
 import { ensureKeyFile } from '../../src/node/keys.js';
 import { BIN, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
+import { type Devnet, startChainNode } from '../helpers/devnet.js';
 import { writeTinyGguf } from '../helpers/tiny-gguf.js';
 
 type Ready = { type: 'ready'; chainId: string; endpoints: Record<string, string>; [k: string]: unknown };
 
 const daemons: Array<DaemonProcess<Ready>> = [];
+let chain: Devnet<{ chainId: string; endpoints: Record<string, string> }> | undefined;
 let cleanup: () => void;
 let home: string;
 let rpc: NodeRpc;
@@ -73,22 +75,8 @@ beforeAll(async () => {
   cleanup = t.cleanup;
   home = t.dir;
   gguf = writeTinyGguf(path.join(home, 'tiny.gguf'), { seed: 11 });
-  const node = daemon(
-    [
-      'node',
-      'up',
-      '--ephemeral',
-      '--no-marketplace',
-      '--rpc-port',
-      '0',
-      '--ws-port',
-      '0',
-      '--block-time',
-      '200ms',
-    ],
-    path.join(home, 'node-home'),
-  );
-  rpc = new NodeRpc({ url: (await node.ready).endpoints.rpc as string });
+  chain = await startChainNode();
+  rpc = new NodeRpc({ url: chain.ready.endpoints.rpc as string });
   const coordKeyFile = path.join(home, 'coordinator.json');
   const { key } = await ensureKeyFile(coordKeyFile, { name: 'coordinator' });
   await rpc.faucet(key.address, 10n ** 8n, 'committed');
@@ -119,6 +107,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const d of daemons.reverse()) await d.stop();
+  await chain?.stop();
   await rpc?.close();
   cleanup?.();
 });

@@ -32,6 +32,7 @@ import { signRequest } from '../../src/protocol/signed-request.js';
 import { signTx } from '../../src/protocol/tx.js';
 import type { EscrowTerms, ReceiptBody, SignedTx } from '../../src/protocol/types.js';
 import { BIN, cleanEnv, runCli, tempDir } from '../helpers/cli.js';
+import { type Devnet, startChainNode } from '../helpers/devnet.js';
 
 interface Daemon {
   proc: ChildProcess;
@@ -42,6 +43,7 @@ interface Daemon {
 
 const dirs: Array<() => void> = [];
 const daemons: Daemon[] = [];
+let chain: Devnet<any> | undefined;
 
 function daemon(args: string[], home: string): Daemon {
   const events: any[] = [];
@@ -162,22 +164,8 @@ beforeAll(async () => {
   const t = tempDir('aitbc-market-');
   dirs.push(t.cleanup);
   home = t.dir;
-  const node = daemon(
-    [
-      'node',
-      'up',
-      '--ephemeral',
-      '--no-marketplace',
-      '--rpc-port',
-      '0',
-      '--ws-port',
-      '0',
-      '--block-time',
-      '200ms',
-    ],
-    path.join(home, 'node-home'),
-  );
-  const ready = await node.ready;
+  chain = await startChainNode<any>();
+  const ready = chain.ready;
   rpc = new NodeRpc({ url: ready.endpoints.rpc });
   chainId = ready.chainId;
   coordKey = await keyFile('coordinator');
@@ -197,6 +185,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const d of daemons.reverse()) await stop(d);
+  await chain?.stop();
   await rpc?.close();
   for (const c of dirs) c();
 });
