@@ -12,8 +12,15 @@ import { Agent, type Dispatcher, request } from 'undici';
 import { AitbcError, isErrorCode } from '../core/errors.js';
 import type { Signer } from '../crypto/ed25519.js';
 import { signRequest } from '../protocol/signed-request.js';
-import type { GenerationParams, Receipt, ReceiptBackend, ReceiptBody } from '../protocol/types.js';
-import { backoffDelays, isConnectionError, transportCode } from './rpc-error.js';
+import type {
+  GenerationParams,
+  ModelSummary,
+  Receipt,
+  ReceiptBackend,
+  ReceiptBody,
+  SettlementView,
+} from '../protocol/types.js';
+import { backoffDelays, isConnectionError, transportCode, withRetries } from './rpc-error.js';
 
 export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:18000';
 
@@ -30,15 +37,7 @@ export interface CoordinatorInfo {
   miners: { heartbeatIntervalMs: number; leaseTtlMs: number; maxPollWaitMs: number };
 }
 
-/** One row of `GET /v1/models`. */
-export interface ModelSummary {
-  model: string;
-  miners: number;
-  minUnitPrice: string;
-  maxUnitPrice: string;
-  capacity: number;
-  free: number;
-}
+export type { ModelSummary, SettlementView } from '../protocol/types.js';
 
 /** One row of `GET /v1/miners`. */
 export interface MinerSummary {
@@ -56,17 +55,6 @@ export interface MinerSummary {
   online: boolean;
   registeredAt: number;
   lastSeenAt: number;
-}
-
-export interface SettlementView {
-  kind: 'release' | 'refund';
-  status: string;
-  txHash?: string;
-  nonce?: number;
-  height?: number;
-  code?: number;
-  log?: string;
-  errorCode?: string;
 }
 
 /** A job as the coordinator returns it (fields appear as they become known). */
@@ -194,7 +182,6 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const PUBLIC = new Set(['/v1/info', '/v1/models', '/health']);
 
 /**
@@ -393,17 +380,12 @@ export class CoordinatorClient {
     const signed = opts.signed ?? !PUBLIC.has(path.split('?')[0]);
     const text = body === undefined ? undefined : JSON.stringify(body);
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    const deadline = Date.now() + timeoutMs;
-    const delays = backoffDelays(this.retries, this.retryBaseMs, 2_000);
-    for (let attempt = 0; ; attempt++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw this.timedOut(method, path, timeoutMs);
-      const outcome = await this.attempt<T>(method, path, text, signed, remaining, timeoutMs, opts.signal);
-      if (outcome.ok) return outcome.value;
-      const delay = delays[attempt];
-      if (delay === undefined || Date.now() + delay >= deadline) throw outcome.error;
-      await sleep(delay);
-    }
+    return withRetries(
+      timeoutMs,
+      backoffDelays(this.retries, this.retryBaseMs, 2_000),
+      () => this.timedOut(method, path, timeoutMs),
+      (remaining) => this.attempt<T>(method, path, text, signed, remaining, timeoutMs, opts.signal),
+    );
   }
 
   private async headers(

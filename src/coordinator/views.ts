@@ -2,20 +2,9 @@
  * The API's JSON shapes (docs/marketplace.md): records as stored become wire objects with amounts as
  * decimal strings and times as unix milliseconds. Signed objects (receipts) are passed through as stored.
  */
-import type { Receipt } from '../protocol/types.js';
+import type { Receipt, SettlementView } from '../protocol/types.js';
 import type { Job } from './jobs/job.js';
 import type { MinerRecord, Settlement } from './store/repo.js';
-
-export interface SettlementView {
-  kind: 'release' | 'refund';
-  status: string;
-  txHash?: string;
-  nonce?: number;
-  height?: number;
-  code?: number;
-  log?: string;
-  errorCode?: string;
-}
 
 /** A settlement as the API shows it. */
 export function settlementView(s: Settlement): SettlementView {

@@ -211,3 +211,28 @@ export interface GenerationParams {
   temperature?: number;
   seed?: number;
 }
+
+/** A job's settlement transaction as the coordinator's API shows it (docs/marketplace.md). */
+export interface SettlementView {
+  kind: 'release' | 'refund';
+  status: string;
+  txHash?: string;
+  nonce?: number;
+  height?: number;
+  code?: number;
+  log?: string;
+  errorCode?: string;
+}
+
+/** One row of `GET /v1/models`. */
+export interface ModelSummary {
+  model: string;
+  /** online miners serving it */
+  miners: number;
+  minUnitPrice: string;
+  maxUnitPrice: string;
+  /** Σ concurrency of those miners */
+  capacity: number;
+  /** Σ free capacity */
+  free: number;
+}

@@ -5,6 +5,7 @@
  * most free capacity, then the one that has waited longest. Pure and deterministic.
  */
 import { AitbcError } from '../../core/errors.js';
+import type { ModelSummary } from '../../protocol/types.js';
 
 /** What matching needs to know about a miner. */
 export interface MinerOffer {
@@ -104,19 +105,6 @@ export function checkOffer(
       `max price ${maxUnitPrice} uait per 1k tokens is below every online miner's price for "${model}" (lowest ${lowest})`,
       { model, maxUnitPrice: maxUnitPrice.toString(), lowestUnitPrice: lowest.toString() },
     );
-}
-
-/** One row of `GET /v1/models`. */
-export interface ModelSummary {
-  model: string;
-  /** online miners serving it */
-  miners: number;
-  minUnitPrice: string;
-  maxUnitPrice: string;
-  /** Σ concurrency of those miners */
-  capacity: number;
-  /** Σ free capacity */
-  free: number;
 }
 
 /** The models served by online miners, with price ranges and capacity, sorted by model id. */
