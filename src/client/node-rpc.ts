@@ -16,6 +16,7 @@ import {
   isJsonRpcErrorObject,
   JSON_RPC,
   transportCode,
+  withRetries,
 } from './rpc-error.js';
 import type {
   AccountInfo,
@@ -70,8 +71,6 @@ interface RpcResponse {
   result?: unknown;
   error?: unknown;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * @example const rpc = new NodeRpc({url: 'http://127.0.0.1:26657'}); const s = await rpc.status();
@@ -253,17 +252,12 @@ export class NodeRpc {
 
   /** POSTs a JSON body until it gets an answer worth returning, within the call's deadline. */
   private async post(body: string, method: string): Promise<unknown> {
-    const deadline = Date.now() + this.timeoutMs;
-    const delays = backoffDelays(this.retries, this.retryBaseMs, MAX_RETRY_DELAY_MS);
-    for (let attempt = 0; ; attempt++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw this.timedOut(method);
-      const outcome = await this.attempt(body, remaining, method);
-      if (outcome.ok) return outcome.value;
-      const delay = delays[attempt];
-      if (delay === undefined || Date.now() + delay >= deadline) throw outcome.error;
-      await sleep(delay);
-    }
+    return withRetries(
+      this.timeoutMs,
+      backoffDelays(this.retries, this.retryBaseMs, MAX_RETRY_DELAY_MS),
+      () => this.timedOut(method),
+      (remaining) => this.attempt(body, remaining, method),
+    );
   }
 
   /**

@@ -97,3 +97,30 @@ export function isConnectionError(err: unknown): boolean {
 export function backoffDelays(retries: number, baseMs: number, maxMs: number): number[] {
   return Array.from({ length: Math.max(0, retries) }, (_, i) => Math.min(maxMs, baseMs * 2 ** i));
 }
+
+/** The outcome of one attempt: a value, or an error worth retrying. */
+export type Attempt<T> = { ok: true; value: T } | { ok: false; error: AitbcError };
+
+/**
+ * Runs `attempt` until it succeeds, each try given what is left of `timeoutMs`, sleeping `delays[i]`
+ * after the i-th retryable failure; throws that failure once the delays run out or the next try would
+ * start past the deadline, and `timedOut()` when no time is left for a try at all. Errors `attempt`
+ * throws (not worth retrying) pass through.
+ */
+export async function withRetries<T>(
+  timeoutMs: number,
+  delays: readonly number[],
+  timedOut: () => AitbcError,
+  attempt: (remainingMs: number) => Promise<Attempt<T>>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; ; i++) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw timedOut();
+    const outcome = await attempt(remaining);
+    if (outcome.ok) return outcome.value;
+    const delay = delays[i];
+    if (delay === undefined || Date.now() + delay >= deadline) throw outcome.error;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
