@@ -5,6 +5,8 @@
  * and returns its result object; `renderHuman` turns the same object into text.
  */
 
+import { coordinatorSettingsFrom, openCoordinator } from '../client/coordinator-open.js';
+import { type NodeSettings, nodeSettingsFrom, openNodeRpc } from '../client/open-node.js';
 import { AitbcError } from '../core/errors.js';
 import type { Signer } from '../crypto/ed25519.js';
 import type { Keystore, UnlockedKey } from '../crypto/keystore.js';
@@ -108,6 +110,29 @@ export abstract class AitbcCommand<T extends typeof Command, R = unknown> extend
       config: this.config_(),
       profile: this.profile,
     });
+  }
+
+  /**
+   * The node settings (`--node`, `--chain`, `--timeout`) by the same precedence; `flags` overrides what
+   * this command's flags say (e.g. the chain a signed transaction names).
+   */
+  protected nodeSettings(flags: { node?: string; chain?: string; timeout?: string } = {}): NodeSettings {
+    const own = this.flags as { node?: string; chain?: string; timeout?: string };
+    return nodeSettingsFrom((k, f) => this.setting(k, f), { ...own, ...flags });
+  }
+
+  /** A JSON-RPC client for the node this command's settings name. */
+  protected openNode(): Promise<import('../client/node-rpc.js').NodeRpc> {
+    return openNodeRpc(this.nodeSettings());
+  }
+
+  /** A client of the coordinator this command's settings name, signing with `signer` when given. */
+  protected openCoordinator(signer?: Signer): Promise<import('../client/coordinator.js').CoordinatorClient> {
+    const own = this.flags as { coordinator?: string; 'api-key'?: string; timeout?: string };
+    return openCoordinator(
+      coordinatorSettingsFrom((k, f) => this.setting(k, f), own),
+      signer,
+    );
   }
 
   /** Fails with MISSING_INPUT naming where the value could have come from. */

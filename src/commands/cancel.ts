@@ -20,11 +20,7 @@ export default class Cancel extends AitbcCommand<typeof Cancel, JobView> {
     const { parseJobId } = await import('../client/coordinator-jobs.js');
     const jobId = parseJobId(this.args.job);
     const wallet = await this.unlockWallet();
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), this.flags),
-      wallet.signer,
-    );
+    const coord = await this.openCoordinator(wallet.signer);
     try {
       return await coord.cancelJob(jobId);
     } finally {

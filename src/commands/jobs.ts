@@ -26,11 +26,7 @@ export default class Jobs extends AitbcCommand<typeof Jobs, ListPage<JobView>> {
   async run(): Promise<ListPage<JobView>> {
     const f = this.flags;
     const wallet = await this.unlockWallet();
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-      wallet.signer,
-    );
+    const coord = await this.openCoordinator(wallet.signer);
     try {
       return await coord.listJobs({ state: f.state, limit: f.limit, cursor: f.cursor });
     } finally {

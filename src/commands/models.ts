@@ -10,8 +10,7 @@ export default class Models extends AitbcCommand<typeof Models, ListPage<ModelSu
   static override flags = { timeout: nodeFlags.timeout, ...coordinatorFlags };
 
   async run(): Promise<ListPage<ModelSummary>> {
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../client/coordinator-open.js');
-    const coord = await openCoordinator(coordinatorSettingsFrom((k, v) => this.setting(k, v), this.flags));
+    const coord = await this.openCoordinator();
     try {
       return await coord.models();
     } finally {

@@ -24,11 +24,7 @@ export default class Status extends AitbcCommand<typeof Status, JobView> {
     const { parseJobId } = await import('../client/coordinator-jobs.js');
     const jobId = parseJobId(this.args.job);
     const wallet = await this.unlockWallet();
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-      wallet.signer,
-    );
+    const coord = await this.openCoordinator(wallet.signer);
     try {
       if (!f.wait) return await coord.getJob(jobId);
       const jobs = await import('../client/coordinator-jobs.js');

@@ -62,15 +62,11 @@ export default class Submit extends AitbcCommand<typeof Submit, Result> {
     const ttlMs = f.ttl === undefined ? undefined : parseDuration(f.ttl, AitbcError);
     const maxUnitPrice = f['max-price'] === undefined ? undefined : parseAmount(f['max-price']);
     const wallet = await this.unlockWallet();
-    const { openNodeRpc, nodeSettingsFrom } = await import('../client/open-node.js');
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-      wallet.signer,
-    );
+    const { openNodeRpc } = await import('../client/open-node.js');
+    const coord = await this.openCoordinator(wallet.signer);
     const info = await coord.info();
     const rpc = await openNodeRpc({
-      ...nodeSettingsFrom((k, v) => this.setting(k, v), f),
+      ...this.nodeSettings(),
       chain: this.setting('chain', f.chain).value ?? info.chainId,
     });
     const jobs = await import('../client/coordinator-jobs.js');

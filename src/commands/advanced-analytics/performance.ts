@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Flags } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { formatAitWithUnit } from '../../core/amount.js';
 
 interface Result {
@@ -34,7 +33,7 @@ export default class AnalyticsPerformance extends AitbcCommand<typeof AnalyticsP
 
   async run(): Promise<Result> {
     const address = await this.resolveAddress(this.flags.wallet);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     const { readWalletPerformance } = await import('../../quant/wallet-activity.js');
     const { balanceHistorySeries, flowStrings } = await import('../../quant/wallet-performance.js');
     const { activity, performance: perf } = await readWalletPerformance(rpc, address, {

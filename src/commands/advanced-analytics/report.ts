@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Flags } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { AitbcError } from '../../core/errors.js';
 import type { WalletReport } from '../../quant/wallet-report.js';
 
@@ -86,7 +85,7 @@ export default class AdvancedAnalyticsReport extends AitbcCommand<typeof Advance
     format: 'html' | 'md' | undefined,
   ): Promise<WalletResult> {
     const address = await this.resolveAddress(wallet);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     const { readWalletPerformance } = await import('../../quant/wallet-activity.js');
     const { walletReport, renderWalletReport } = await import('../../quant/wallet-report.js');
     const { activity, performance } = await readWalletPerformance(rpc, address, {

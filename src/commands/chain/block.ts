@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Args } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { parseBlockRef, type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { BlockInfo } from '../../client/rpc-types.js';
 import { formatAitWithUnit } from '../../core/amount.js';
@@ -22,7 +21,7 @@ export default class ChainBlock extends AitbcCommand<typeof ChainBlock, Result> 
 
   async run(): Promise<Result> {
     const ref = parseBlockRef(this.args.block);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     return withRfc3339(await rpc.getBlock('latest' in ref ? {} : ref), ['time']);
   }
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Args, Flags } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
+import { openNodeRpc } from '../../client/open-node.js';
 import { type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import { type BroadcastResult, WAIT_MODES, type WaitMode } from '../../client/rpc-types.js';
 import { AitbcError } from '../../core/errors.js';
@@ -56,7 +56,7 @@ export default class ChainBroadcast extends AitbcCommand<typeof ChainBroadcast, 
     const { tx } = readSignedTx(text, source);
     verifyTxSignature(tx, verifyStrict);
     // The transaction names its chain; the node routes it there (and refuses a chain it lacks).
-    const settings = nodeSettingsFrom((k, f) => this.setting(k, f), { ...this.flags, chain: tx.chainId });
+    const settings = this.nodeSettings({ chain: tx.chainId });
     const rpc = await openNodeRpc(settings);
     const wait = this.flags.wait as WaitMode;
     if (wait === 'committed') this.out.info('Broadcasting and waiting until committed…');

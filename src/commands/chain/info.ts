@@ -1,7 +1,7 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Args } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
+import { openNodeRpc } from '../../client/open-node.js';
 import { rfc3339 } from '../../client/present.js';
 import type { ChainSummary } from '../../client/rpc-types.js';
 import { formatAitWithUnit } from '../../core/amount.js';
@@ -21,7 +21,7 @@ export default class ChainInfo extends AitbcCommand<typeof ChainInfo, ChainSumma
   static override flags = { ...nodeFlags };
 
   async run(): Promise<ChainSummary> {
-    const settings = nodeSettingsFrom((k, f) => this.setting(k, f), this.flags);
+    const settings = this.nodeSettings();
     const wanted = this.args.chain ?? settings.chain;
     // get_chains lists every chain; naming none in the call keeps it valid whatever `wanted` is.
     const rpc = await openNodeRpc({ ...settings, chain: undefined });

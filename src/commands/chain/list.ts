@@ -1,6 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
+import { openNodeRpc } from '../../client/open-node.js';
 import type { ChainSummary, ListPage } from '../../client/rpc-types.js';
 
 export default class ChainList extends AitbcCommand<typeof ChainList, ListPage<ChainSummary>> {
@@ -15,7 +15,7 @@ export default class ChainList extends AitbcCommand<typeof ChainList, ListPage<C
 
   async run(): Promise<ListPage<ChainSummary>> {
     // Every chain is listed: the call names none, whatever AITBC_CHAIN says.
-    const settings = nodeSettingsFrom((k, f) => this.setting(k, f), this.flags);
+    const settings = this.nodeSettings();
     const rpc = await openNodeRpc({ ...settings, chain: undefined });
     return rpc.getChains();
   }

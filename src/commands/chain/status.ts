@@ -1,6 +1,5 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { NodeStatus, ValidatorStatus } from '../../client/rpc-types.js';
 import { formatAitWithUnit } from '../../core/amount.js';
@@ -20,7 +19,7 @@ export default class ChainStatus extends AitbcCommand<typeof ChainStatus, Result
   static override flags = { ...nodeFlags };
 
   async run(): Promise<Result> {
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     const s = await rpc.status();
     return {
       ...withRfc3339(s, ['latestBlockTime', 'genesisTime']),

@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
 import { Args } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { parseTxHash, type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { TxInfo } from '../../client/rpc-types.js';
 import { formatAitWithUnit } from '../../core/amount.js';
@@ -21,7 +20,7 @@ export default class ChainTx extends AitbcCommand<typeof ChainTx, Result> {
 
   async run(): Promise<Result> {
     const hash = parseTxHash(this.args.hash);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     return withRfc3339(await rpc.getTx(hash), ['time']);
   }
 

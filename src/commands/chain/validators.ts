@@ -1,6 +1,5 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags } from '../../cli/flags.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import type { ValidatorSet } from '../../client/rpc-types.js';
 
 export default class ChainValidators extends AitbcCommand<typeof ChainValidators, ValidatorSet> {
@@ -14,7 +13,7 @@ export default class ChainValidators extends AitbcCommand<typeof ChainValidators
   static override flags = { ...nodeFlags };
 
   async run(): Promise<ValidatorSet> {
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     return rpc.getValidators();
   }
 

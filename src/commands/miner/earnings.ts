@@ -26,15 +26,11 @@ export default class MinerEarnings_ extends AitbcCommand<typeof MinerEarnings_, 
   async run(): Promise<MinerEarnings> {
     const f = this.flags;
     const signer = await this.minerSigner();
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-      signer,
-    );
+    const coord = await this.openCoordinator(signer);
     const info = await coord.info();
-    const { openNodeRpc, nodeSettingsFrom } = await import('../../client/open-node.js');
+    const { openNodeRpc } = await import('../../client/open-node.js');
     const rpc = await openNodeRpc({
-      ...nodeSettingsFrom((k, v) => this.setting(k, v), f),
+      ...this.nodeSettings(),
       chain: info.chainId,
     });
     const { minerEarnings } = await import('../../client/coordinator-earnings.js');

@@ -15,8 +15,7 @@ export default class MinerList extends AitbcCommand<typeof MinerList, ListPage<M
   };
 
   async run(): Promise<ListPage<MinerSummary>> {
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../../client/coordinator-open.js');
-    const coord = await openCoordinator(coordinatorSettingsFrom((k, v) => this.setting(k, v), this.flags));
+    const coord = await this.openCoordinator();
     try {
       return await coord.miners(this.flags.all);
     } finally {

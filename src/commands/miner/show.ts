@@ -14,8 +14,7 @@ export default class MinerShow extends AitbcCommand<typeof MinerShow, MinerSumma
   async run(): Promise<MinerSummary> {
     const { parseAddress } = await import('../../crypto/address.js');
     const id = parseAddress(this.args.id, 'miner');
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../../client/coordinator-open.js');
-    const coord = await openCoordinator(coordinatorSettingsFrom((k, v) => this.setting(k, v), this.flags));
+    const coord = await this.openCoordinator();
     try {
       const found = (await coord.miners(true)).items.find((m) => m.miner === id);
       if (found === undefined) {

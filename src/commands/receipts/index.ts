@@ -26,11 +26,7 @@ export default class Receipts extends AitbcCommand<typeof Receipts, Result> {
   async run(): Promise<Result> {
     const f = this.flags;
     const wallet = await this.unlockWallet();
-    const { openCoordinator, coordinatorSettingsFrom } = await import('../../client/coordinator-open.js');
-    const coord = await openCoordinator(
-      coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-      wallet.signer,
-    );
+    const coord = await this.openCoordinator(wallet.signer);
     try {
       if (this.args.job === undefined) return await coord.receipts({ limit: f.limit, cursor: f.cursor });
       const { parseJobId } = await import('../../client/coordinator-jobs.js');

@@ -51,11 +51,7 @@ export default class ReceiptsVerify extends AitbcCommand<typeof ReceiptsVerify, 
       const { parseJobId } = await import('../../client/coordinator-jobs.js');
       const jobId = parseJobId(this.args.job);
       const wallet = await this.unlockWallet();
-      const { openCoordinator, coordinatorSettingsFrom } = await import('../../client/coordinator-open.js');
-      const coord = await openCoordinator(
-        coordinatorSettingsFrom((k, v) => this.setting(k, v), f),
-        wallet.signer,
-      );
+      const coord = await this.openCoordinator(wallet.signer);
       try {
         const job = await coord.getJob(jobId);
         if (job.receipt === undefined)
@@ -81,10 +77,10 @@ export default class ReceiptsVerify extends AitbcCommand<typeof ReceiptsVerify, 
     const { verifyReceiptFully } = await import('../../client/coordinator-receipts.js');
     let rpc: import('../../client/node-rpc.js').NodeRpc | undefined;
     if (!f.offline) {
-      const { openNodeRpc, nodeSettingsFrom } = await import('../../client/open-node.js');
+      const { openNodeRpc } = await import('../../client/open-node.js');
       const chain = (receipt as { chainId?: unknown } | null)?.chainId;
       rpc = await openNodeRpc({
-        ...nodeSettingsFrom((k, v) => this.setting(k, v), f),
+        ...this.nodeSettings(),
         ...(typeof chain === 'string' ? { chain } : {}),
       });
     }

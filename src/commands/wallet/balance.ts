@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
 import { Args } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { formatAitWithUnit } from '../../core/amount.js';
 
 interface Result {
@@ -28,7 +27,7 @@ export default class WalletBalance extends AitbcCommand<typeof WalletBalance, Re
 
   async run(): Promise<Result> {
     const address = await this.resolveAddress(this.args.target);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     const account = await rpc.getAccount(address);
     return {
       address,

@@ -1,7 +1,6 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
 import { Args, Flags } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { type WithRfc3339, withRfc3339 } from '../../client/present.js';
 import type { FaucetResult } from '../../client/rpc-types.js';
 import { formatAitWithUnit, parseAmount } from '../../core/amount.js';
@@ -35,7 +34,7 @@ export default class WalletFaucet extends AitbcCommand<typeof WalletFaucet, Resu
       assertPositiveAmount(amount, this.flags.amount as string);
     }
     const address = await this.resolveAddress(this.args.target);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     this.out.info(
       `Asking the faucet for ${amount === undefined ? 'its maximum' : formatAitWithUnit(amount)}…`,
     );

@@ -2,7 +2,6 @@ import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
 import { Args, Flags } from '../../cli/oclif.js';
 import type { HistoryItem } from '../../client/history.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
 import { formatAitWithUnit } from '../../core/amount.js';
 
 interface Result {
@@ -32,7 +31,7 @@ export default class WalletHistory extends AitbcCommand<typeof WalletHistory, Re
 
   async run(): Promise<Result> {
     const address = await this.resolveAddress(this.args.target);
-    const rpc = await openNodeRpc(nodeSettingsFrom((k, f) => this.setting(k, f), this.flags));
+    const rpc = await this.openNode();
     const { historyItem } = await import('../../client/history.js');
     const page = await rpc.getTxs({
       address,

@@ -1,7 +1,7 @@
 import { AitbcCommand } from '../../cli/base-command.js';
 import { nodeFlags, walletFlags } from '../../cli/flags.js';
 import { Args, Flags } from '../../cli/oclif.js';
-import { nodeSettingsFrom, openNodeRpc } from '../../client/open-node.js';
+import { openNodeRpc } from '../../client/open-node.js';
 import { WAIT_MODES, type WaitMode } from '../../client/rpc-types.js';
 import type { SendResult } from '../../client/send.js';
 import { formatAitWithUnit, parseAmount } from '../../core/amount.js';
@@ -50,7 +50,7 @@ AMOUNT accepts 1.5, 1.5AIT or 1500000uait. TO is an ait1… address or the name 
     const fee = this.flags.fee === undefined ? undefined : parseAmount(this.flags.fee);
     if (this.flags.memo !== undefined) assertMemo(this.flags.memo);
     const to = await this.recipient(this.args.to);
-    const settings = nodeSettingsFrom((k, f) => this.setting(k, f), this.flags);
+    const settings = this.nodeSettings();
     const wait = this.flags.wait as WaitMode;
 
     if (this.flags['sign-only']) {
